@@ -1,0 +1,71 @@
+package money
+
+import "testing"
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1.25", 1_250_000, true},
+		{"0", 0, true},
+		{"3", 3_000_000, true},
+		{"0.000001", 1, true},
+		{"0.0000019", 1, true},
+		{"-0.5", -500_000, true},
+		{"+2", 2_000_000, true},
+		{".5", 500_000, true},
+		{"5.", 5_000_000, true},
+		{"2.5e-1", 250_000, true},
+		{"1E2", 100_000_000, true},
+		{"0.065445", 65_445, true},
+		{"", 0, false},
+		{"-", 0, false},
+		{".", 0, false},
+		{"1.2.3", 0, false},
+		{"abc", 0, false},
+		{"1,5", 0, false},
+		{"1e", 0, false},
+		{"NaN", 0, false},
+		{"99999999999999999999", 0, false},
+		{"1e400", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := ParseString(tt.in)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("ParseString(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestAppendRoundTrip(t *testing.T) {
+	for _, v := range []int64{0, 1, 10, 1_000_000, 1_250_000, 65_445, -500_000, 123_456_789} {
+		s := Format(v)
+		got, ok := ParseString(s)
+		if !ok || got != v {
+			t.Errorf("round trip %d -> %q -> %d, %v", v, s, got, ok)
+		}
+	}
+	if got := Format(1_250_000); got != "1.25" {
+		t.Errorf("Format(1250000) = %q; want 1.25", got)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"1.25", "-0.5", "2e3", "0.0000001", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, ok := ParseString(s)
+		if !ok {
+			return
+		}
+		back, ok := ParseString(Format(v))
+		if !ok || back != v {
+			t.Fatalf("%q parsed to %d, formatted back to %d", s, v, back)
+		}
+	})
+}

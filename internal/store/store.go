@@ -1,0 +1,118 @@
+// Package store defines what nordbid keeps durably: campaigns and their
+// creatives, exchange settings, currency rates, the spend ledger and the
+// record of notices. Adapters live in sub-packages (sqlite, postgres); the
+// contract tests in storetest hold every adapter to the same behaviour.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"nordbid/internal/campaign"
+)
+
+// ErrNotFound is returned when a looked-up entity does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is the durable state of nordbid. Implementations are safe for
+// concurrent use. No method is called on the bid path: the bidder reads a
+// compiled snapshot and writes only from notice handlers and background
+// loops.
+type Store interface {
+	// Snapshot returns every advertiser, campaign, creative, exchange and
+	// rate, whatever their status, as one consistent read.
+	Snapshot(ctx context.Context) (*Snapshot, error)
+
+	// Version returns a number that changes whenever campaigns, creatives,
+	// advertisers, exchanges or rates change, so that a poller knows when
+	// to rebuild its index.
+	Version(ctx context.Context) (int64, error)
+
+	// CreateAdvertiser, CreateCampaign and CreateCreative insert a new
+	// entity and return it with its assigned ID.
+	CreateAdvertiser(ctx context.Context, a campaign.Advertiser) (campaign.Advertiser, error)
+	CreateCampaign(ctx context.Context, c campaign.Campaign) (campaign.Campaign, error)
+	CreateCreative(ctx context.Context, c campaign.Creative) (campaign.Creative, error)
+
+	// UpdateCampaign replaces the campaign with c.ID; ErrNotFound if none.
+	UpdateCampaign(ctx context.Context, c campaign.Campaign) error
+
+	// PutExchange inserts or replaces the exchange named e.Name.
+	PutExchange(ctx context.Context, e campaign.Exchange) error
+	// PutRate inserts or replaces the rate of r.Currency.
+	PutRate(ctx context.Context, r campaign.Rate) error
+
+	// Charge records the spend of one billed bid. It is idempotent by
+	// BidID: the first call records it and returns true; any later call
+	// with the same BidID records nothing and returns false. When Charge
+	// returns, a recorded charge is durable.
+	Charge(ctx context.Context, c Charge) (bool, error)
+
+	// RecordNotice records a non-billing notice (win, loss, imp, click)
+	// once per bid and kind; it returns false for a repeat.
+	RecordNotice(ctx context.Context, n Notice) (bool, error)
+
+	// Spend returns, for every campaign with any spend, its lifetime spend
+	// and its spend on each of the given local days.
+	Spend(ctx context.Context, days []string) ([]Spend, error)
+
+	// Close releases the store's resources.
+	Close() error
+}
+
+// Snapshot is everything the bid index is compiled from.
+type Snapshot struct {
+	Advertisers []campaign.Advertiser
+	Campaigns   []campaign.Campaign
+	Creatives   []campaign.Creative
+	Exchanges   []campaign.Exchange
+	Rates       []campaign.Rate
+}
+
+// Charge is the spend of one billed impression.
+type Charge struct {
+	BidID      string
+	CampaignID int64
+	CreativeID int64
+	// Price is the clearing price of one impression in micros of the
+	// campaign's currency.
+	Price int64
+	// Day is the campaign-local date ("2006-01-02") the spend counts to.
+	Day string
+	At  time.Time
+}
+
+// NoticeKind names a notice endpoint.
+type NoticeKind string
+
+// Notice kinds.
+const (
+	NoticeWin   NoticeKind = "win"
+	NoticeBill  NoticeKind = "bill"
+	NoticeLoss  NoticeKind = "loss"
+	NoticeImp   NoticeKind = "imp"
+	NoticeClick NoticeKind = "click"
+)
+
+// Notice is one non-billing event about a bid.
+type Notice struct {
+	BidID      string
+	Kind       NoticeKind
+	CampaignID int64
+	// Price is the clearing price in micros when the notice carried one.
+	Price int64
+	// Reason is the loss reason code of a loss notice, else 0.
+	Reason int
+	At     time.Time
+}
+
+// Spend is the spend of one campaign.
+type Spend struct {
+	CampaignID int64
+	// Total is the lifetime spend in micros.
+	Total int64
+	// Days maps each requested local day to its spend in micros; days
+	// without spend are absent.
+	Days map[string]int64
+}
