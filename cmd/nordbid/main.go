@@ -9,6 +9,8 @@
 package main
 
 import (
+	_ "time/tzdata" // campaign time zones work on hosts without zoneinfo
+
 	"context"
 	"fmt"
 	"io"

@@ -2,10 +2,150 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"nordbid/internal/bidder"
+	"nordbid/internal/budget"
+	"nordbid/internal/config"
+	"nordbid/internal/demo"
+	"nordbid/internal/freqcap"
+	"nordbid/internal/notice"
+	"nordbid/internal/privacy"
+	"nordbid/internal/refresh"
+	"nordbid/internal/server"
+	"nordbid/internal/store/sqlite"
+	"nordbid/internal/telemetry"
 )
 
-func runServe(_ context.Context, _ []string, _, _ io.Writer) error {
-	return errors.New("serve: not built yet")
+func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
+	cfg, err := config.Load("serve", args, os.Getenv, stderr)
+	if err != nil {
+		return errors.Join(errUsage, err)
+	}
+	log := telemetry.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat)
+	if cfg.DatabaseURL != "" {
+		return errors.New("DATABASE_URL is set, but this build has only the embedded store: " +
+			"unset it to serve from " + cfg.DataDir)
+	}
+
+	st, err := openEmbedded(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	key, err := tokenKey(cfg.TokenKeyFile)
+	if err != nil {
+		return err
+	}
+
+	book := budget.NewBook(cfg.ReservationTTL)
+	caps := freqcap.New()
+	ref := refresh.New(refresh.Options{Store: st, Book: book, Caps: caps, Logger: log,
+		ReloadInterval: cfg.ReloadInterval, BudgetSync: cfg.BudgetSync})
+	if err := ref.Load(ctx); err != nil {
+		return fmt.Errorf("load campaigns: %w", err)
+	}
+	metrics := telemetry.New(bidder.Reasons())
+	metrics.AddExchanges("", "demo")
+	signer := notice.NewSigner(key, cfg.TokenTTL)
+	srv := server.New(server.Options{
+		Bidder: bidder.New(bidder.Options{
+			Index: ref.Index, Signer: signer, Caps: caps, Metrics: metrics,
+			Privacy: privacy.Policy{VendorID: cfg.VendorID}, PublicURL: cfg.PublicURL,
+			Currency: cfg.Currency, DefaultTMax: cfg.DefaultTMax, Margin: cfg.DeadlineMargin,
+		}),
+		Notices: notice.NewHandler(notice.Options{Store: st, Signer: signer, Index: ref.Index,
+			Book: book, Caps: caps, Logger: log, Metrics: metrics}),
+		Metrics: metrics, Logger: log, Ready: ref.Ready,
+		MaxBody: cfg.MaxBody, MaxDecompressed: cfg.MaxDecompressed,
+		ReadTimeout: cfg.ReadTimeout, IdleTimeout: cfg.IdleTimeout,
+	})
+	return serveUntilDone(ctx, cfg, log, srv, ref)
+}
+
+// serveUntilDone listens, runs the refresher and the server until ctx
+// ends, then drains.
+func serveUntilDone(ctx context.Context, cfg config.Config, log *slog.Logger,
+	srv *server.Server, ref *refresh.Refresher) error {
+	bidLn, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("bid listener: %w", err)
+	}
+	adminLn, err := net.Listen("tcp", cfg.AdminListen)
+	if err != nil {
+		bidLn.Close()
+		return fmt.Errorf("admin listener: %w", err)
+	}
+	log.Info("serving", "bid", bidLn.Addr().String(), "admin", adminLn.Addr().String(),
+		"campaigns", len(ref.Index().Campaigns()))
+
+	rctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); ref.Run(rctx) }()
+	err = srv.Serve(ctx, bidLn, adminLn, cfg.ShutdownTimeout)
+	stop()
+	<-done
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// openEmbedded opens and migrates the SQLite store, seeding demo data when
+// asked.
+func openEmbedded(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlite.DB, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "nordbid.db"))
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("migrate store: %w", err)
+	}
+	if cfg.Demo {
+		seeded, err := demo.Seed(ctx, st, demo.Options{Campaigns: cfg.DemoCampaigns,
+			Now: time.Now()})
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("seed demo data: %w", err)
+		}
+		log.Info("demo data", "seeded", seeded)
+	}
+	return st, nil
+}
+
+// tokenKey reads the notice token secret, creating a random one on first
+// start so that tokens stay valid across restarts.
+func tokenKey(path string) ([]byte, error) {
+	key, err := os.ReadFile(path)
+	if err == nil {
+		if len(key) < 16 {
+			return nil, fmt.Errorf("token key %s: shorter than 16 bytes", path)
+		}
+		return key, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("token key: %w", err)
+	}
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("token key: %w", err)
+	}
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		return nil, fmt.Errorf("token key: %w", err)
+	}
+	return key, nil
 }

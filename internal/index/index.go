@@ -213,7 +213,7 @@ func (ix *Index) compileCampaign(c *campaign.Campaign, book *budget.Book) (*Camp
 		Account:   book.Account(c.ID),
 		Exchanges: c.Exchanges, Countries: upper(t.Countries), Regions: upper(t.Regions),
 		DeviceTypes: t.DeviceTypes, OS: t.OS,
-		Domains:     lowerRule(t.Domains), Bundles: lowerRule(t.Bundles),
+		Domains: lowerRule(t.Domains), Bundles: lowerRule(t.Bundles),
 		Publishers: t.Publishers, BlockedCats: t.BlockedCategories, Deals: t.Deals,
 		Segments: t.Segments,
 	}

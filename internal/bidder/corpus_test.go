@@ -1,0 +1,165 @@
+package bidder
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"nordbid/internal/budget"
+	"nordbid/internal/demo"
+	"nordbid/internal/freqcap"
+	"nordbid/internal/index"
+	"nordbid/internal/notice"
+	"nordbid/internal/openrtb"
+	"nordbid/internal/privacy"
+	"nordbid/internal/store/sqlite"
+)
+
+// demoBidder returns a bidder over the demo data with extra synthetic
+// campaigns.
+func demoBidder(tb testing.TB, extra int) *Bidder {
+	tb.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "nordbid.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := demo.Seed(ctx, st, demo.Options{Campaigns: extra}); err != nil {
+		tb.Fatal(err)
+	}
+	snap, err := st.Snapshot(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ix, err := index.Build(snap, 1, budget.NewBook(time.Minute), time.Now())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return New(Options{
+		Index:  func() *index.Index { return ix },
+		Signer: notice.NewSigner([]byte("bench-key-0123456789"), time.Hour),
+		Caps:   freqcap.New(), Privacy: privacy.Policy{}, PublicURL: "https://bid.example.com",
+		Currency: "USD", DefaultTMax: time.Second, Margin: 10 * time.Millisecond,
+	})
+}
+
+// corpusBodies reads the corpus requests; banner selects those whose
+// impressions are all banners.
+func corpusBodies(tb testing.TB, banner bool) map[string][]byte {
+	tb.Helper()
+	files, err := filepath.Glob("../../../shared/corpus/requests/*.json")
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("corpus missing: %v", err)
+	}
+	out := map[string][]byte{}
+	var dec openrtb.Decoder
+	var req openrtb.BidRequest
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if banner {
+			if dec.Decode(b, &req) != nil || !onlyBanners(&req) {
+				continue
+			}
+		}
+		out[filepath.Base(f)] = b
+	}
+	return out
+}
+
+func onlyBanners(r *openrtb.BidRequest) bool {
+	for i := range r.Imp {
+		im := &r.Imp[i]
+		if !im.Banner.Present || im.Video.Present || im.Audio.Present || im.Native.Present {
+			return false
+		}
+	}
+	return len(r.Imp) > 0
+}
+
+// TestBannerBidAllocatesNothing guards the hot path: once warm, decoding,
+// deciding and encoding a banner request of the corpus allocates nothing,
+// whether it bids or not.
+func TestBannerBidAllocatesNothing(t *testing.T) {
+	b := demoBidder(t, 0)
+	w := NewWork()
+	bodies := corpusBodies(t, true)
+	if len(bodies) < 10 {
+		t.Fatalf("only %d banner requests in the corpus", len(bodies))
+	}
+	bids := 0
+	for name, body := range bodies {
+		for range 3 {
+			b.Bid(w, "", body, time.Now())
+		}
+		ans := b.Bid(w, "", body, time.Now())
+		if ans.Status == http.StatusOK {
+			bids++
+		}
+		if ans.Status == http.StatusBadRequest {
+			// A rejection builds its error message; it is not a bid.
+			continue
+		}
+		allocs := testing.AllocsPerRun(50, func() { b.Bid(w, "", body, time.Now()) })
+		if allocs != 0 {
+			t.Errorf("%s (status %d %s): %v allocations per request, want 0",
+				name, ans.Status, ans.Reason, allocs)
+		}
+	}
+	if bids == 0 {
+		t.Error("no banner request bid: the test would prove nothing")
+	}
+}
+
+func benchmarkBid(b *testing.B, extra int) {
+	bd := demoBidder(b, extra)
+	bodies := corpusBodies(b, false)
+	var list [][]byte
+	size := 0
+	for _, body := range bodies {
+		list = append(list, body)
+		size += len(body)
+	}
+	w := NewWork()
+	b.SetBytes(int64(size / len(list)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		bd.Bid(w, "", list[i%len(list)], time.Now())
+		i++
+	}
+}
+
+// BenchmarkBid measures decode, decide and encode together over the whole
+// corpus in turn.
+func BenchmarkBid(b *testing.B) { benchmarkBid(b, 0) }
+
+// BenchmarkBid1k is BenchmarkBid with 1,000 extra synthetic campaigns.
+func BenchmarkBid1k(b *testing.B) { benchmarkBid(b, 1000) }
+
+// BenchmarkDecide measures the decision alone on a decoded banner request.
+func BenchmarkDecide(b *testing.B) {
+	bd := demoBidder(b, 1000)
+	body := corpusBodies(b, false)["01_iab26_simple_banner.json"]
+	w := NewWork()
+	if err := w.dec.Decode(body, &w.req); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		w.wins = w.wins[:0]
+		w.impReasons = w.impReasons[:0]
+		w.arena = w.arena[:0]
+		bd.decide(w, "", time.Now())
+	}
+}

@@ -1,0 +1,126 @@
+package openrtb
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// manyImps returns the JSON of n banner impressions with ids "0" to
+// "n-1", then one more with id dup.
+func manyImps(n int, dup string) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(`{"id":"` + strconv.Itoa(i) + `","banner":{"w":1,"h":1}},`)
+	}
+	b.WriteString(`{"id":"` + dup + `","banner":{"w":1,"h":1}}`)
+	return b.String()
+}
+
+func TestValidate(t *testing.T) {
+	const banner = `"banner":{"w":300,"h":250}`
+	tests := []struct {
+		name string
+		body string
+		want string // the error's text; "" when valid
+	}{
+		{"valid", `{"id":"r","imp":[{"id":"1",` + banner + `}]}`, ""},
+		{"missing id", `{"imp":[{"id":"1",` + banner + `}]}`, "id: required"},
+		{"negative tmax", `{"id":"r","tmax":-2,"imp":[{"id":"1",` + banner + `}]}`,
+			"tmax: negative: -2"},
+		{"zero tmax", `{"id":"r","tmax":0,"imp":[{"id":"1",` + banner + `}]}`, ""},
+		{"no imp", `{"id":"r"}`, "imp: at least one required"},
+		{"empty imp", `{"id":"r","imp":[]}`, "imp: at least one required"},
+		{"imp without id", `{"id":"r","imp":[{"id":"1",` + banner + `},{` + banner + `}]}`,
+			"imp[1].id: required"},
+		{"duplicate imp id", `{"id":"r","imp":[{"id":"1",` + banner + `},{"id":"1",` +
+			banner + `}]}`, `imp[1].id: duplicate "1"`},
+		{"duplicate among many imps", `{"id":"r","imp":[` + manyImps(40, "17") + `]}`,
+			`imp[40].id: duplicate "17"`},
+		{"many distinct imps", `{"id":"r","imp":[` + manyImps(40, "x") + `]}`, ""},
+		{"site and app", `{"id":"r","site":{},"app":{},"imp":[{"id":"1",` + banner + `}]}`,
+			"app: not allowed with site"},
+		{"app and dooh", `{"id":"r","app":{},"dooh":{},"imp":[{"id":"1",` + banner + `}]}`,
+			"dooh: not allowed with app"},
+		{"dooh alone", `{"id":"r","dooh":{},"imp":[{"id":"1",` + banner + `}]}`, ""},
+		{"gdpr 2", `{"id":"r","regs":{"gdpr":2},"imp":[{"id":"1",` + banner + `}]}`,
+			"regs.gdpr: not 0 or 1: 2"},
+		{"gdpr 2 in ext", `{"id":"r","regs":{"ext":{"gdpr":2}},"imp":[{"id":"1",` +
+			banner + `}]}`, "regs.gdpr: not 0 or 1: 2"},
+		{"gdpr 0", `{"id":"r","regs":{"gdpr":0},"imp":[{"id":"1",` + banner + `}]}`, ""},
+		{"only imp has no media", `{"id":"r","imp":[{"id":"1"}]}`,
+			"imp[0]: no impression can be bid on: no_media"},
+		{"only imp banner without size", `{"id":"r","imp":[{"id":"1","banner":{}}]}`,
+			"imp[0].banner: no impression can be bid on: banner_no_size"},
+		{"only imp native unreadable is a no-bid, not a rejection",
+			`{"id":"r","imp":[{"id":"1","native":{"request":"prose"}}]}`, ""},
+		{"one bad imp of two is skipped, not rejected",
+			`{"id":"r","imp":[{"id":"1","banner":{}},{"id":"2",` + banner + `}]}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Validate(decodeString(t, tt.body))
+			if tt.want == "" {
+				if err != nil {
+					t.Errorf("got %v, want nil", err)
+				}
+				return
+			}
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("got %v, want a ValidationError", err)
+			}
+			if got := err.Error(); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestImpProblem(t *testing.T) {
+	tests := []struct {
+		name string
+		imp  string
+		want string
+	}{
+		{"banner w h", `{"banner":{"w":300,"h":250}}`, ""},
+		{"banner format", `{"banner":{"format":[{"w":0,"h":0},{"w":320,"h":50}]}}`, ""},
+		{"banner ratio format", `{"banner":{"format":[{"wratio":16,"hratio":9,"wmin":300}]}}`, ""},
+		{"banner width only", `{"banner":{"w":300}}`, ProblemBannerNoSize},
+		{"banner empty format", `{"banner":{"format":[{}]}}`, ProblemBannerNoSize},
+		{"banner without size beside video", `{"banner":{},"video":{}}`, ""},
+		{"banner without size beside native", `{"banner":{},"native":{"request":{}}}`, ""},
+		{"banner without size beside bad native",
+			`{"banner":{},"native":{"request":"x"}}`, ProblemBannerNoSize},
+		{"video", `{"video":{"mimes":["video/mp4"]}}`, ""},
+		{"audio", `{"audio":{}}`, ""},
+		{"native", `{"native":{"request":"{}"}}`, ""},
+		{"native unreadable", `{"native":{"request":"x"}}`, ProblemNativeUnreadable},
+		{"native unreadable beside audio", `{"native":{"request":"x"},"audio":{}}`, ""},
+		{"no media", `{"id":"1"}`, ProblemNoMedia},
+		{"null media", `{"banner":null,"native":null}`, ProblemNoMedia},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := decodeString(t, `{"imp":[`+tt.imp+`]}`)
+			if got := req.Imp[0].Problem(); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestValidateAllocs asserts that validating a good request allocates
+// nothing.
+func TestValidateAllocs(t *testing.T) {
+	req := decodeFresh(t, corpusRequest(t, "09_"))
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := Validate(req); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("got %v allocations, want 0", allocs)
+	}
+}
