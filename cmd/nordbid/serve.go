@@ -17,6 +17,7 @@ import (
 	"nordbid/internal/budget"
 	"nordbid/internal/config"
 	"nordbid/internal/demo"
+	"nordbid/internal/doctor"
 	"nordbid/internal/freqcap"
 	"nordbid/internal/notice"
 	"nordbid/internal/privacy"
@@ -55,6 +56,7 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		return fmt.Errorf("load campaigns: %w", err)
 	}
 	metrics := telemetry.New(bidder.Reasons())
+	metrics.Registry.MustRegister(doctor.NewCollector())
 	metrics.AddExchanges("", "demo")
 	signer := notice.NewSigner(key, cfg.TokenTTL)
 	srv := server.New(server.Options{

@@ -61,6 +61,90 @@ type Store interface {
 	Close() error
 }
 
+// Admin is what the admin API needs beyond the bidder's reads and the
+// ledger: single reads, paged lists, updates, the kill switch and the API
+// tokens.
+type Admin interface {
+	// GetAdvertiser, GetCampaign and GetCreative return one entity, or
+	// ErrNotFound.
+	GetAdvertiser(ctx context.Context, id int64) (campaign.Advertiser, error)
+	GetCampaign(ctx context.Context, id int64) (campaign.Campaign, error)
+	GetCreative(ctx context.Context, id int64) (campaign.Creative, error)
+
+	// ListAdvertisers, ListCampaigns and ListCreatives return entities
+	// ordered by id, filtered and paged by opt.
+	ListAdvertisers(ctx context.Context, opt ListOptions) ([]campaign.Advertiser, error)
+	ListCampaigns(ctx context.Context, opt ListOptions) ([]campaign.Campaign, error)
+	ListCreatives(ctx context.Context, opt ListOptions) ([]campaign.Creative, error)
+
+	// UpdateAdvertiser and UpdateCreative replace the entity with the same
+	// ID; ErrNotFound if none.
+	UpdateAdvertiser(ctx context.Context, a campaign.Advertiser) error
+	UpdateCreative(ctx context.Context, c campaign.Creative) error
+
+	// Settings returns the global settings; SetKillSwitch turns bidding
+	// off (true) or on for every node. Both count as a change for Version.
+	Settings(ctx context.Context) (Settings, error)
+	SetKillSwitch(ctx context.Context, on bool) error
+
+	// CreateToken stores an API token by the hash of its secret and
+	// returns it with its ID. TokenByHash finds a token by that hash, or
+	// ErrNotFound. ListTokens returns all tokens (hashes included) ordered
+	// by ID; DeleteToken removes one, or returns ErrNotFound.
+	CreateToken(ctx context.Context, t Token) (Token, error)
+	TokenByHash(ctx context.Context, hash []byte) (Token, error)
+	ListTokens(ctx context.Context) ([]Token, error)
+	DeleteToken(ctx context.Context, id int64) error
+}
+
+// ListOptions filter and page a list. The zero value lists the first
+// DefaultLimit entities of any status.
+type ListOptions struct {
+	// AfterID returns entities with an ID greater than it (keyset paging).
+	AfterID int64
+	// Limit bounds the count returned; 0 means DefaultLimit, and values
+	// above MaxLimit are cut to MaxLimit.
+	Limit int
+	// Status keeps only entities in this status; empty keeps all.
+	Status campaign.Status
+	// ParentID keeps campaigns of this advertiser or creatives of this
+	// campaign; 0 keeps all. Advertisers ignore it.
+	ParentID int64
+	// Name keeps entities whose name contains it, case-insensitively.
+	Name string
+}
+
+// Paging bounds of ListOptions.Limit.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// Settings are global switches shared by every node.
+type Settings struct {
+	// KillSwitch stops all bidding when true.
+	KillSwitch bool
+}
+
+// Role is what an API token may do.
+type Role string
+
+// Roles: a reader may only read; an operator may also change.
+const (
+	RoleReader   Role = "reader"
+	RoleOperator Role = "operator"
+)
+
+// Token is an admin API credential. Only the SHA-256 hash of its secret
+// is kept.
+type Token struct {
+	ID      int64
+	Name    string
+	Role    Role
+	Hash    []byte
+	Created time.Time
+}
+
 // Snapshot is everything the bid index is compiled from.
 type Snapshot struct {
 	Advertisers []campaign.Advertiser
@@ -68,6 +152,7 @@ type Snapshot struct {
 	Creatives   []campaign.Creative
 	Exchanges   []campaign.Exchange
 	Rates       []campaign.Rate
+	Settings    Settings
 }
 
 // Charge is the spend of one billed impression.
