@@ -119,6 +119,9 @@ func (b *Bidder) decide(w *Work, exchange string, arrival time.Time) Answer {
 	if ix == nil {
 		return noBid("not_ready")
 	}
+	if ix.Killed {
+		return noBid("kill_switch")
+	}
 	ex := ix.Exchange(exchange)
 	seat := ex.Seat
 	if seat == "" {

@@ -379,3 +379,18 @@ func TestPrivacyContextual(t *testing.T) {
 		t.Error("bid under GDPR without consent")
 	}
 }
+
+func TestKillSwitch(t *testing.T) {
+	f := newFixture(t)
+	f.add(campaign.Campaign{ID: 1, BidPrice: 1_000_000})
+	f.snap.Settings.KillSwitch = true
+	f.build()
+	if ans, _ := f.bid(banner); ans.Status != http.StatusNoContent || ans.Reason != "kill_switch" {
+		t.Errorf("killed: status %d reason %q, want 204 kill_switch", ans.Status, ans.Reason)
+	}
+	f.snap.Settings.KillSwitch = false
+	f.build()
+	if ans, _ := f.bid(banner); ans.Status != http.StatusOK {
+		t.Errorf("revived: status %d (%s)", ans.Status, ans.Reason)
+	}
+}

@@ -32,7 +32,7 @@ var stageReasons = [stageCount]string{
 // Reasons lists every no-bid reason the bidder reports, for metrics.
 func Reasons() []string {
 	r := append([]string(nil), stageReasons[:]...)
-	return append(r, "no_media", "banner_no_size", "native_unreadable", "not_ready",
+	return append(r, "no_media", "banner_no_size", "native_unreadable", "not_ready", "kill_switch",
 		"seat_blocked", "deadline", "no_eligible_imp", "invalid_json", "invalid_request",
 		"coppa", "gdpr_no_consent", "gdpr_no_purposes", "gdpr_no_vendor", "other")
 }

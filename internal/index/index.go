@@ -26,6 +26,8 @@ type Index struct {
 	Version int64
 	// Built is when the index was built.
 	Built time.Time
+	// Killed is true while the global kill switch stops all bidding.
+	Killed bool
 
 	campaigns []*Campaign
 	byID      map[int64]*Campaign
@@ -129,6 +131,7 @@ func Build(snap *store.Snapshot, version int64, book *budget.Book, now time.Time
 	ix := &Index{
 		Version:   version,
 		Built:     now,
+		Killed:    snap.Settings.KillSwitch,
 		byID:      make(map[int64]*Campaign),
 		known:     make(map[int64]Info, len(snap.Campaigns)),
 		banners:   make(map[uint64][]*Creative),

@@ -30,6 +30,9 @@ type Options struct {
 	// Ready reports whether the bidder can serve: nil when ready, else
 	// why not.
 	Ready func() error
+	// Admin serves every admin-listener path other than /metrics,
+	// /health and /ready (the admin API and dashboard); nil answers 404.
+	Admin http.Handler
 
 	// MaxBody and MaxDecompressed limit request bodies, in bytes.
 	MaxBody, MaxDecompressed int64
@@ -73,7 +76,11 @@ func New(opt Options) *Server {
 	admin.Handle("GET /metrics", promhttp.HandlerFor(opt.Metrics.Registry,
 		promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(opt.Logger.Handler(), slog.LevelWarn)}))
 	s.health(admin)
-	admin.HandleFunc("/", notFound)
+	if opt.Admin != nil {
+		admin.Handle("/", opt.Admin)
+	} else {
+		admin.HandleFunc("/", notFound)
+	}
 
 	errLog := slog.NewLogLogger(opt.Logger.Handler(), slog.LevelDebug)
 	s.bid = &http.Server{
