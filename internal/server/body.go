@@ -6,7 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"strings"
+	"strconv"
 )
 
 // bodyError is a request body the server refuses, with its status.
@@ -17,46 +17,37 @@ type bodyError struct {
 
 func (e *bodyError) Error() string { return e.msg }
 
-// bodyReader reads request bodies into reusable buffers under the size
-// limits, decompressing gzip.
+// bodyReader decompresses request bodies into a reusable buffer under a
+// size limit.
 type bodyReader struct {
-	raw   bytes.Buffer
+	src   bytes.Reader
 	plain bytes.Buffer
 	gz    *gzip.Reader
 }
 
-// read returns the request body, decompressed. The slice is valid until
-// the next call. maxWire bounds the body as sent, maxPlain the body after
-// decompression.
-func (br *bodyReader) read(r *http.Request, maxWire, maxPlain int64) ([]byte, error) {
-	enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
-	if enc != "" && enc != "identity" && enc != "gzip" {
-		return nil, &bodyError{http.StatusUnsupportedMediaType,
-			"Content-Encoding: unsupported " + quote(enc) + " (use gzip or none)"}
-	}
-	if r.ContentLength > maxWire {
-		return nil, tooLarge(maxWire, "body")
-	}
-	br.raw.Reset()
-	n, err := br.raw.ReadFrom(io.LimitReader(r.Body, maxWire+1))
-	if err != nil {
-		return nil, &bodyError{http.StatusBadRequest, "body: read failed"}
-	}
-	if n > maxWire {
-		return nil, tooLarge(maxWire, "body")
-	}
-	if enc != "gzip" {
-		return br.raw.Bytes(), nil
-	}
-	return br.gunzip(maxPlain)
-}
+var (
+	encGzip     = []byte("gzip")
+	encIdentity = []byte("identity")
+)
 
-func (br *bodyReader) gunzip(maxPlain int64) ([]byte, error) {
+// decode returns the body as the bidder reads it: raw for no encoding,
+// decompressed for gzip, at most maxPlain bytes. The slice is valid until
+// the next call.
+func (br *bodyReader) decode(enc, raw []byte, maxPlain int64) ([]byte, error) {
+	enc = bytes.TrimSpace(enc)
+	switch {
+	case len(enc) == 0 || bytes.EqualFold(enc, encIdentity):
+		return raw, nil
+	case !bytes.EqualFold(enc, encGzip):
+		return nil, &bodyError{http.StatusUnsupportedMediaType,
+			"Content-Encoding: unsupported " + quote(string(enc)) + " (use gzip or none)"}
+	}
+	br.src.Reset(raw)
 	var err error
 	if br.gz == nil {
-		br.gz, err = gzip.NewReader(&br.raw)
+		br.gz, err = gzip.NewReader(&br.src)
 	} else {
-		err = br.gz.Reset(&br.raw)
+		err = br.gz.Reset(&br.src)
 	}
 	if err != nil {
 		return nil, &bodyError{http.StatusBadRequest, "body: not valid gzip"}
@@ -74,17 +65,22 @@ func (br *bodyReader) gunzip(maxPlain int64) ([]byte, error) {
 
 func tooLarge(limit int64, what string) error {
 	return &bodyError{http.StatusRequestEntityTooLarge,
-		what + ": larger than the limit of " + itoa(limit) + " bytes"}
+		what + ": larger than the limit of " + strconv.FormatInt(limit, 10) + " bytes"}
 }
 
+// quote quotes client text for an error message, cut and made printable.
 func quote(s string) string {
 	if len(s) > 40 {
 		s = s[:40]
 	}
-	return `"` + strings.Map(func(r rune) rune {
-		if r < 0x20 || r == '"' || r > 0x7e {
-			return '?'
+	b := make([]byte, 0, len(s)+2)
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '"' || c == '\\' || c > 0x7e {
+			c = '?'
 		}
-		return r
-	}, s) + `"`
+		b = append(b, c)
+	}
+	return string(append(b, '"'))
 }

@@ -3,11 +3,12 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +25,10 @@ import (
 
 const banner = `{"id":"r1","imp":[{"id":"1","banner":{"w":300,"h":250}}]}`
 
-func newTestServer(t *testing.T) *httptest.Server {
+// testServer is a Server listening on loopback port 0.
+type testServer struct{ URL, Admin string }
+
+func newTestServer(t *testing.T) *testServer {
 	t.Helper()
 	book := budget.NewBook(time.Minute)
 	ix, err := index.Build(&store.Snapshot{
@@ -49,9 +53,24 @@ func newTestServer(t *testing.T) *httptest.Server {
 		Metrics: m, Logger: log, Ready: func() error { return nil },
 		MaxBody: 1024, MaxDecompressed: 4096, ReadTimeout: time.Second, IdleTimeout: time.Second,
 	})
-	ts := httptest.NewServer(s.bid.Handler)
-	t.Cleanup(ts.Close)
-	return ts
+	bidLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, bidLn, adminLn, 5*time.Second) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return &testServer{URL: "http://" + bidLn.Addr().String(), Admin: "http://" + adminLn.Addr().String()}
 }
 
 func gz(t *testing.T, s string) []byte {
@@ -116,8 +135,9 @@ func TestBidEndpointErrors(t *testing.T) {
 
 func TestHealthAndReady(t *testing.T) {
 	ts := newTestServer(t)
-	for _, p := range []string{"/health", "/ready"} {
-		resp, err := http.Get(ts.URL + p)
+	for _, p := range []string{ts.URL + "/health", ts.URL + "/ready", ts.Admin + "/health",
+		ts.Admin + "/ready", ts.Admin + "/metrics"} {
+		resp, err := http.Get(p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,5 +145,40 @@ func TestHealthAndReady(t *testing.T) {
 		if resp.StatusCode != 200 {
 			t.Errorf("%s: %d", p, resp.StatusCode)
 		}
+	}
+}
+
+func TestChunkedBodyOverLimit(t *testing.T) {
+	ts := newTestServer(t)
+	pr, pw := io.Pipe()
+	go func() {
+		pw.Write([]byte(`{"id":"r1","pad":"`))
+		pw.Write(bytes.Repeat([]byte("x"), 4000))
+		pw.Write([]byte(`"}`))
+		pw.Close()
+	}()
+	resp, err := http.Post(ts.URL+"/openrtb2/bid", "application/json", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !json.Valid(body) {
+		t.Errorf("chunked oversize body: %d %s, want 413 with a JSON error", resp.StatusCode, body)
+	}
+}
+
+func TestMalformedHTTP(t *testing.T) {
+	ts := newTestServer(t)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.Write([]byte("POST /openrtb2/bid HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"))
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	reply, _ := io.ReadAll(conn)
+	if !bytes.HasPrefix(reply, []byte("HTTP/1.1 400")) || !bytes.Contains(reply, []byte(`{"error":`)) {
+		t.Errorf("malformed request answered %q, want 400 with a JSON error", reply)
 	}
 }
