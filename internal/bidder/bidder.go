@@ -146,13 +146,14 @@ func (b *Bidder) decide(w *Work, exchange string, arrival time.Time) Answer {
 	rc := &w.rc
 	*rc = newRequestContext(req, exchange, pd.Personal, now)
 	rc.seat = seat
+	w.prefilter(ix, rc)
 	for i := range req.Imp {
 		imp := &req.Imp[i]
 		if p := imp.Problem(); p != "" {
 			w.impReasons = append(w.impReasons, p)
 			continue
 		}
-		win, reason := b.best(&w.search, ix, rc, imp, now)
+		win, reason := b.best(w, ix, rc, imp, now)
 		if win.creative == nil {
 			w.impReasons = append(w.impReasons, reason)
 			continue

@@ -66,6 +66,8 @@ type requestContext struct {
 	userKey  uint64
 	hourNow  time.Time
 	nanos    int64
+	// set holds the campaigns the prefilter admits; it lives in Work.
+	set index.Bitset
 }
 
 func newRequestContext(req *openrtb.BidRequest, exchange string, personal bool,

@@ -22,6 +22,10 @@ type Work struct {
 	impReasons []string
 	rc         requestContext
 	search     search
+	// reqSet, impSet and tmpSet are scratch bit sets of the prefilter;
+	// key is scratch for case-folded lookup keys.
+	reqSet, impSet, tmpSet index.Bitset
+	key                    []byte
 	// arena holds the text of the response's strings (ids, URLs, markup).
 	arena []byte
 	out   []byte
@@ -30,7 +34,8 @@ type Work struct {
 
 // NewWork returns scratch space for one concurrent caller.
 func NewWork() *Work {
-	return &Work{arena: make([]byte, 0, 32<<10), out: make([]byte, 0, 16<<10)}
+	return &Work{arena: make([]byte, 0, 32<<10), out: make([]byte, 0, 16<<10),
+		key: make([]byte, 0, 256)}
 }
 
 func (w *Work) reset() {

@@ -21,34 +21,16 @@ type win struct {
 
 // best finds the highest-priced eligible creative for an impression. It
 // returns the winner, or a zero win and the no-bid reason.
-func (b *Bidder) best(s *search, ix *index.Index, rc *requestContext, imp *openrtb.Imp,
+func (b *Bidder) best(w *Work, ix *index.Index, rc *requestContext, imp *openrtb.Imp,
 	now time.Time) (win, string) {
+	s := &w.search
 	*s = search{b: b, ix: ix, rc: rc, imp: imp, now: now}
 	for i := range imp.PMP.Deals {
 		d := &imp.PMP.Deals[i]
 		s.scan(ix.Deal(d.ID), d)
 	}
 	if imp.PMP.PrivateAuction != 1 {
-		if bn := &imp.Banner; bn.Present {
-			if bn.W > 0 && bn.H > 0 {
-				s.scan(ix.Banners(bn.W, bn.H), nil)
-			}
-			for j := range bn.Format {
-				f := &bn.Format[j]
-				if f.W > 0 && f.H > 0 && (f.W != bn.W || f.H != bn.H) {
-					s.scan(ix.Banners(f.W, f.H), nil)
-				}
-			}
-		}
-		if imp.Video.Present {
-			s.scan(ix.Video(), nil)
-		}
-		if imp.Audio.Present {
-			s.scan(ix.Audio(), nil)
-		}
-		if imp.Native.Present {
-			s.scan(ix.Native(), nil)
-		}
+		s.open(w.impSet)
 	}
 	if s.win.creative == nil {
 		return win{}, stageReasons[s.stage]
@@ -56,7 +38,55 @@ func (b *Bidder) best(s *search, ix *index.Index, rc *requestContext, imp *openr
 	return s.win, ""
 }
 
-// search walks candidate lists, keeping the best eligible creative and the
+// open searches the open auction: the campaigns with a creative in one of
+// the impression's formats, narrowed by the request's prefilter set, in
+// rank order, so the first eligible one is the best.
+func (s *search) open(set index.Bitset) {
+	set.Clear()
+	imp, ix := s.imp, s.ix
+	if bn := &imp.Banner; bn.Present {
+		orSize(set, ix, bn.W, bn.H)
+		for j := range bn.Format {
+			orSize(set, ix, bn.Format[j].W, bn.Format[j].H)
+		}
+	}
+	if imp.Video.Present {
+		set.Or(ix.VideoSet())
+	}
+	if imp.Audio.Present {
+		set.Or(ix.AudioSet())
+	}
+	if imp.Native.Present {
+		set.Or(ix.NativeSet())
+	}
+	if set.Empty() {
+		return
+	}
+	s.reached(stageTargeting)
+	set.And(s.rc.set)
+	for r := set.Next(0); r >= 0; r = set.Next(r + 1) {
+		c := ix.Ranked(r)
+		if w := s.win.creative; w != nil && !betterCampaign(c, w.Campaign) {
+			return
+		}
+		for _, cr := range c.Creatives {
+			if cost, ok := s.eligible(cr, nil); ok {
+				s.win = win{imp: imp, creative: cr, cost: cost}
+				return
+			}
+		}
+	}
+}
+
+func orSize(set index.Bitset, ix *index.Index, w, h int) {
+	if w > 0 && h > 0 {
+		if s := ix.SizeSet(w, h); s != nil {
+			set.Or(s)
+		}
+	}
+}
+
+// search walks candidates, keeping the best eligible creative and the
 // furthest stage any candidate reached.
 type search struct {
 	b     *Bidder
@@ -74,8 +104,9 @@ func (s *search) reached(stage int) {
 	}
 }
 
-// scan checks a price-ordered list and stops at its first eligible
-// creative, or as soon as the list cannot beat the best found so far.
+// scan checks a price-ordered list of deal creatives and stops at its
+// first eligible creative, or as soon as the list cannot beat the best
+// found so far.
 func (s *search) scan(list []*index.Creative, deal *openrtb.Deal) {
 	for _, cr := range list {
 		if w := s.win.creative; w != nil && !better(cr, w) {
@@ -90,6 +121,9 @@ func (s *search) scan(list []*index.Creative, deal *openrtb.Deal) {
 		}
 	}
 }
+
+// betterCampaign reports whether a outranks b.
+func betterCampaign(a, b *index.Campaign) bool { return a.Rank < b.Rank }
 
 // better reports whether a outranks b, as index lists are ordered.
 func better(a, b *index.Creative) bool {

@@ -264,3 +264,30 @@ func BenchmarkSeed(b *testing.B) {
 		})
 	}
 }
+
+// TestSnapshotMatchesSeed checks that the in-memory demo data is what Seed
+// writes to a store.
+func TestSnapshotMatchesSeed(t *testing.T) {
+	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	mem := Snapshot(Options{Campaigns: 150, Now: now})
+	st := openStore(t)
+	if _, err := Seed(t.Context(), st, Options{Campaigns: 150, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Snapshot(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(mem.Campaigns) != len(got.Campaigns) || len(mem.Creatives) != len(got.Creatives) ||
+		len(mem.Advertisers) != len(got.Advertisers) || len(mem.Rates) != len(got.Rates) {
+		t.Fatalf("in-memory %d/%d/%d/%d, seeded %d/%d/%d/%d (advertisers/campaigns/creatives/rates)",
+			len(mem.Advertisers), len(mem.Campaigns), len(mem.Creatives), len(mem.Rates),
+			len(got.Advertisers), len(got.Campaigns), len(got.Creatives), len(got.Rates))
+	}
+	for i := range mem.Campaigns {
+		m, g := mem.Campaigns[i], got.Campaigns[i]
+		if m.ID != g.ID || m.Name != g.Name || m.BidPrice != g.BidPrice || !m.Start.Equal(g.Start) {
+			t.Fatalf("campaign %d differs: %+v vs %+v", i, m, g)
+		}
+	}
+}

@@ -3,9 +3,11 @@
 //
 // An Index is built in the background whenever the store changes and is
 // swapped in atomically; requests in flight keep the Index they started
-// with. Creatives are grouped by what an impression asks for (banner size,
-// video, audio, native, deal id) and each group is sorted by bid price,
-// highest first, so the bidder can stop at the first eligible creative.
+// with. Campaigns are ranked by bid price, highest first, and bit sets per
+// format and per targeting value (country, device type, OS, domain,
+// bundle, segment, channel) let the bidder narrow a request to the
+// campaigns that can admit it and walk them best first, stopping at the
+// first eligible one. Deal campaigns are listed per deal id.
 package index
 
 import (
@@ -35,14 +37,12 @@ type Index struct {
 	// notices that arrive after a campaign stopped.
 	known map[int64]Info
 
-	banners map[uint64][]*Creative // by sizeKey(w, h)
-	video   []*Creative
-	audio   []*Creative
-	native  []*Creative
-	deals   map[string][]*Creative // by deal id, every format
+	deals map[string][]*Creative // by deal id, every format
 
 	rates     map[string]int64 // micros of the currency per USD
 	exchanges map[string]campaign.Exchange
+
+	pre prefilter
 }
 
 // Campaign is a compiled live campaign.
@@ -60,6 +60,8 @@ type Campaign struct {
 	Cap        campaign.FreqCap
 	// Account holds the campaign's budget; never nil.
 	Account *budget.Account
+	// Rank orders campaigns by PriceUSD, highest first (0 is the best).
+	Rank int
 
 	Exchanges []string
 	// Channels is a bit set of ChannelSite, ChannelApp, ChannelDOOH and
@@ -134,7 +136,6 @@ func Build(snap *store.Snapshot, version int64, book *budget.Book, now time.Time
 		Killed:    snap.Settings.KillSwitch,
 		byID:      make(map[int64]*Campaign),
 		known:     make(map[int64]Info, len(snap.Campaigns)),
-		banners:   make(map[uint64][]*Creative),
 		deals:     make(map[string][]*Creative),
 		rates:     make(map[string]int64, len(snap.Rates)+1),
 		exchanges: make(map[string]campaign.Exchange, len(snap.Exchanges)),
@@ -180,7 +181,9 @@ func Build(snap *store.Snapshot, version int64, book *budget.Book, now time.Time
 			return nil, err
 		}
 		c.Creatives = append(c.Creatives, cc)
-		ix.file(cc)
+		for _, d := range c.Deals {
+			ix.deals[d] = append(ix.deals[d], cc)
+		}
 	}
 	for _, c := range ix.byID {
 		if len(c.Creatives) > 0 {
@@ -190,6 +193,7 @@ func Build(snap *store.Snapshot, version int64, book *budget.Book, now time.Time
 		}
 	}
 	ix.sort()
+	ix.buildPrefilter()
 	return ix, nil
 }
 
@@ -264,27 +268,6 @@ func compileCreative(cr *campaign.Creative, c *Campaign, advDomain string) (*Cre
 	return cc, nil
 }
 
-// file puts a creative into the groups an impression looks up.
-func (ix *Index) file(cr *Creative) {
-	if deals := cr.Campaign.Deals; len(deals) > 0 {
-		for _, d := range deals {
-			ix.deals[d] = append(ix.deals[d], cr)
-		}
-		return
-	}
-	switch cr.Format {
-	case campaign.FormatBanner:
-		k := sizeKey(cr.W, cr.H)
-		ix.banners[k] = append(ix.banners[k], cr)
-	case campaign.FormatVideo:
-		ix.video = append(ix.video, cr)
-	case campaign.FormatAudio:
-		ix.audio = append(ix.audio, cr)
-	case campaign.FormatNative:
-		ix.native = append(ix.native, cr)
-	}
-}
-
 // byPrice orders creatives by their campaign's price in USD, highest
 // first, then by ids so that equal prices resolve the same way every time.
 func byPrice(a, b *Creative) int {
@@ -298,27 +281,11 @@ func byPrice(a, b *Creative) int {
 }
 
 func (ix *Index) sort() {
-	for _, l := range ix.banners {
-		slices.SortFunc(l, byPrice)
-	}
 	for _, l := range ix.deals {
 		slices.SortFunc(l, byPrice)
 	}
-	slices.SortFunc(ix.video, byPrice)
-	slices.SortFunc(ix.audio, byPrice)
-	slices.SortFunc(ix.native, byPrice)
 	slices.SortFunc(ix.campaigns, func(a, b *Campaign) int { return cmp.Compare(a.ID, b.ID) })
 }
-
-// Banners returns the open-auction banner creatives of size w x h, best
-// price first.
-func (ix *Index) Banners(w, h int) []*Creative { return ix.banners[sizeKey(w, h)] }
-
-// Video, Audio and Native return the open-auction creatives of a format,
-// best price first.
-func (ix *Index) Video() []*Creative  { return ix.video }
-func (ix *Index) Audio() []*Creative  { return ix.audio }
-func (ix *Index) Native() []*Creative { return ix.native }
 
 // Deal returns the creatives of campaigns that buy the deal, best first.
 func (ix *Index) Deal(id string) []*Creative { return ix.deals[id] }

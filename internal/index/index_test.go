@@ -57,9 +57,13 @@ func TestBuildKeepsOnlyLive(t *testing.T) {
 	if want := []int64{1, 2, 6}; !equal(ids, want) {
 		t.Errorf("live campaigns %v, want %v", ids, want)
 	}
-	got := ix.Banners(300, 250)
+	var got []*Creative
+	set := ix.SizeSet(300, 250)
+	for r := set.Next(0); r >= 0; r = set.Next(r + 1) {
+		got = append(got, ix.Ranked(r).Creatives[0])
+	}
 	if len(got) != 2 || got[0].Campaign.ID != 2 || got[1].Campaign.ID != 1 {
-		t.Errorf("300x250 open list not best-first: %v", creativeIDs(got))
+		t.Errorf("300x250 open campaigns not best-first: %v", creativeIDs(got))
 	}
 	if d := ix.Deal("D"); len(d) != 1 || d[0].ID != 60 {
 		t.Errorf("deal list %v, want [60]", creativeIDs(d))

@@ -1,0 +1,66 @@
+package bidder
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"nordbid/internal/budget"
+	"nordbid/internal/demo"
+	"nordbid/internal/freqcap"
+	"nordbid/internal/index"
+	"nordbid/internal/notice"
+	"nordbid/internal/privacy"
+)
+
+// benchmarkDecideLatency times the decision alone (no decode, no encode)
+// over the corpus requests with varied countries, devices and users, with
+// the demo set plus extra synthetic campaigns, and reports p50 and p99.
+func benchmarkDecideLatency(b *testing.B, extra int) {
+	snap := demo.Snapshot(demo.Options{Campaigns: extra})
+	ix, err := index.Build(snap, 1, budget.NewBook(time.Minute), time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	bd := New(Options{
+		Index:  func() *index.Index { return ix },
+		Signer: notice.NewSigner([]byte("bench-key-0123456789"), time.Hour),
+		Caps:   freqcap.New(), Privacy: privacy.Policy{}, PublicURL: "https://bid.example.com",
+		Currency: "USD", DefaultTMax: time.Second, Margin: 10 * time.Millisecond,
+	})
+	var works []*Work
+	for _, body := range corpusBodies(b, false) {
+		w := NewWork()
+		if w.dec.Decode(body, &w.req) == nil {
+			works = append(works, w)
+		}
+	}
+	countries := []string{"USA", "DEU", "GBR", "FRA", "JPN", "BRA", "CAN", "ESP", "", "IND"}
+	users := []string{"u-1", "u-2", "u-3", "", "u-5", "u-6", "u-7", "u-8"}
+	r := rand.New(rand.NewPCG(1, 2))
+	lat := make([]time.Duration, 0, 1<<20)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		w := works[r.IntN(len(works))]
+		w.req.Device.Geo.Country = countries[r.IntN(len(countries))]
+		w.req.Device.DeviceType = 1 + r.IntN(7)
+		w.req.User.ID = users[r.IntN(len(users))]
+		w.wins, w.impReasons, w.arena = w.wins[:0], w.impReasons[:0], w.arena[:0]
+		t0 := time.Now()
+		bd.decide(w, "", t0)
+		if len(lat) < cap(lat) {
+			lat = append(lat, time.Since(t0))
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Nanoseconds()) / 1e3 }
+	b.ReportMetric(q(0.50), "p50-µs")
+	b.ReportMetric(q(0.99), "p99-µs")
+	b.ReportMetric(float64(len(ix.Campaigns())), "campaigns")
+}
+
+func BenchmarkDecideLatency10k(b *testing.B)  { benchmarkDecideLatency(b, 10_000) }
+func BenchmarkDecideLatency100k(b *testing.B) { benchmarkDecideLatency(b, 100_000) }
