@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -29,6 +30,9 @@ import (
 
 func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	cfg, err := config.Load("serve", args, os.Getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
 	if err != nil {
 		return errors.Join(errUsage, err)
 	}
@@ -57,7 +61,6 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	metrics := telemetry.New(bidder.Reasons())
 	metrics.Registry.MustRegister(doctor.NewCollector())
-	metrics.AddExchanges("", "demo")
 	signer := notice.NewSigner(key, cfg.TokenTTL)
 	srv := server.New(server.Options{
 		Bidder: bidder.New(bidder.Options{
@@ -69,7 +72,7 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 			Book: book, Caps: caps, Logger: log, Metrics: metrics}),
 		Metrics: metrics, Logger: log, Ready: ref.Ready,
 		MaxBody: cfg.MaxBody, MaxDecompressed: cfg.MaxDecompressed,
-		ReadTimeout: cfg.ReadTimeout, IdleTimeout: cfg.IdleTimeout,
+		ReadTimeout: cfg.ReadTimeout, IdleTimeout: cfg.IdleTimeout, MaxConns: cfg.MaxConnections,
 	})
 	return serveUntilDone(ctx, cfg, log, srv, ref)
 }

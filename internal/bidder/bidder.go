@@ -83,11 +83,17 @@ type Answer struct {
 	Reason string
 }
 
+// Label returns the exchange label of the last request decided in w: the
+// exchange name when the store knows it, else telemetry.OtherExchange, so
+// that names in URLs cannot grow the metrics without bound.
+func (w *Work) Label() string { return w.label }
+
 // Bid decides on one request body that arrived at the given time for the
 // named exchange ("" for the default endpoint). The answer's body is valid
 // until w is used again.
 func (b *Bidder) Bid(w *Work, exchange string, body []byte, arrival time.Time) Answer {
 	w.reset()
+	w.label = exchange
 	if err := w.dec.Decode(body, &w.req); err != nil {
 		return w.reject(err)
 	}
@@ -122,7 +128,10 @@ func (b *Bidder) decide(w *Work, exchange string, arrival time.Time) Answer {
 	if ix.Killed {
 		return noBid("kill_switch")
 	}
-	ex := ix.Exchange(exchange)
+	ex, known := ix.Exchange(exchange)
+	if !known && exchange != "" {
+		w.label = telemetry.OtherExchange
+	}
 	seat := ex.Seat
 	if seat == "" {
 		seat = DefaultSeat
@@ -186,10 +195,12 @@ func (b *Bidder) release(w *Work, now time.Time) {
 }
 
 // currency picks the response currency: the first of the request's
-// currencies that the rates table knows, or the default when it names none.
+// currencies that the rates table knows, or the default when it names
+// none. It fails when the chosen currency has no rate.
 func (b *Bidder) currency(ix *index.Index, req *openrtb.BidRequest) (string, bool) {
 	if len(req.Cur) == 0 {
-		return b.opt.Currency, true
+		_, ok := ix.Rate(b.opt.Currency)
+		return b.opt.Currency, ok
 	}
 	for _, c := range req.Cur {
 		if _, ok := ix.Rate(c); ok {

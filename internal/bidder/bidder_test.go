@@ -155,6 +155,9 @@ func TestFloorAndCurrency(t *testing.T) {
 		{"unknown floor currency", 5_000_000, "",
 			`{"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250},"bidfloor":1,"bidfloorcur":"XXX"}]}`,
 			http.StatusNoContent, 0},
+		{"default currency without a rate", 5_000_000, "",
+			`{"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250}}]}`,
+			http.StatusNoContent, 0},
 		{"unknown response currency", 5_000_000, "",
 			`{"id":"r","cur":["XXX"],"imp":[{"id":"1","banner":{"w":300,"h":250}}]}`,
 			http.StatusNoContent, 0},
@@ -162,6 +165,9 @@ func TestFloorAndCurrency(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
+			if tt.name == "default currency without a rate" {
+				f.b.opt.Currency = "XYZ"
+			}
 			f.add(campaign.Campaign{ID: 1, BidPrice: tt.price, Currency: tt.cur})
 			f.build()
 			ans, r := f.bid(tt.req)

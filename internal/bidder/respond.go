@@ -30,6 +30,7 @@ type Work struct {
 	arena []byte
 	out   []byte
 	tok   notice.Token
+	label string
 }
 
 // NewWork returns scratch space for one concurrent caller.

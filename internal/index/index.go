@@ -327,9 +327,12 @@ func (ix *Index) Rate(currency string) (int64, bool) {
 	return r, ok
 }
 
-// Exchange returns the settings of an exchange; unknown exchanges get the
-// zero settings.
-func (ix *Index) Exchange(name string) campaign.Exchange { return ix.exchanges[name] }
+// Exchange returns the settings of an exchange and whether the store
+// knows it; unknown exchanges get the zero settings.
+func (ix *Index) Exchange(name string) (campaign.Exchange, bool) {
+	e, ok := ix.exchanges[name]
+	return e, ok
+}
 
 // Convert converts micros from one currency to another with the index's
 // rates. It reports false when either currency is unknown.

@@ -76,12 +76,12 @@ func (s *Server) handleBid(ctx *fasthttp.RequestCtx, exchange string) {
 	if err != nil {
 		var be *bodyError
 		errors.As(err, &be)
-		s.opt.Metrics.Request(exchange, telemetry.ResultInvalid)
+		s.opt.Metrics.Request(telemetry.OtherExchange, telemetry.ResultInvalid)
 		fastError(ctx, be.status, be.msg)
 		return
 	}
 	ans := s.opt.Bidder.Bid(wk.bw, exchange, body, arrival)
-	s.opt.Metrics.Request(exchange, ans.Result)
+	s.opt.Metrics.Request(wk.bw.Label(), ans.Result)
 	ctx.Response.Header.SetBytesKV(headerVersion, version26)
 	if ans.Status == http.StatusNoContent {
 		// The reason helps exchanges' and operators' debugging; it is one

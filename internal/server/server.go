@@ -11,6 +11,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -47,6 +48,9 @@ type Options struct {
 	// ReadTimeout bounds reading one request; IdleTimeout closes idle
 	// keep-alive connections.
 	ReadTimeout, IdleTimeout time.Duration
+	// MaxConns is the most bid-listener connections served at once;
+	// fasthttp answers 503 on connections beyond it. 0 means 10,000.
+	MaxConns int
 }
 
 // Server is the pair of listeners.
@@ -83,7 +87,7 @@ func New(opt Options) *Server {
 		WriteTimeout:          5 * time.Second,
 		IdleTimeout:           opt.IdleTimeout,
 		ReadBufferSize:        8 << 10,
-		Concurrency:           1 << 20,
+		Concurrency:           cmp.Or(opt.MaxConns, 10_000),
 		NoDefaultServerHeader: true,
 		Logger:                fastLogger{opt.Logger},
 		// Buffers of idle keep-alive connections go back to the pools, so

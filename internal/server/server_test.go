@@ -182,3 +182,33 @@ func TestMalformedHTTP(t *testing.T) {
 		t.Errorf("malformed request answered %q, want 400 with a JSON error", reply)
 	}
 }
+
+func TestUnknownExchangeCountsAsOther(t *testing.T) {
+	ts := newTestServer(t)
+	for _, ex := range []string{"a", "b", "c"} {
+		resp, err := http.Post(ts.URL+"/openrtb2/bid/"+ex, "application/json", strings.NewReader(banner))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	resp, err := http.Get(ts.Admin + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if !bytes.Contains(body, []byte(`nordbid_bid_requests_total{exchange="other",result="bid"} 3`)) {
+		t.Errorf("unknown exchanges not counted as other:\n%s", grepLines(body, "nordbid_bid_requests_total"))
+	}
+}
+
+func grepLines(b []byte, s string) string {
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, s) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

@@ -8,6 +8,7 @@ package telemetry
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -82,21 +83,14 @@ func New(reasons []string) *Metrics {
 	return m
 }
 
-// AddExchanges pre-creates the counters of known exchanges; requests for
-// any other name count under OtherExchange.
-func (m *Metrics) AddExchanges(names ...string) {
-	for _, n := range names {
-		m.exchange(n, true)
-	}
-}
-
-func (m *Metrics) exchange(name string, create bool) *[resultCount]prometheus.Counter {
+// exchange returns the counters of an exchange label, creating them on
+// first use. Callers pass only bounded labels: configured exchange names,
+// "" for the default endpoint, or OtherExchange.
+func (m *Metrics) exchange(name string) *[resultCount]prometheus.Counter {
 	if v, ok := m.byExch.Load(name); ok {
 		return v.(*[resultCount]prometheus.Counter)
 	}
-	if !create {
-		return m.exchange(OtherExchange, true)
-	}
+	name = strings.Clone(name) // the label may be a view of a request buffer
 	var cs [resultCount]prometheus.Counter
 	for i := range cs {
 		cs[i] = m.requests.WithLabelValues(name, resultNames[i])
@@ -105,9 +99,9 @@ func (m *Metrics) exchange(name string, create bool) *[resultCount]prometheus.Co
 	return v.(*[resultCount]prometheus.Counter)
 }
 
-// Request counts one bid request of an exchange.
+// Request counts one bid request under an exchange label.
 func (m *Metrics) Request(exchange string, r Result) {
-	m.exchange(exchange, false)[r].Inc()
+	m.exchange(exchange)[r].Inc()
 }
 
 // NoBid counts one no-bid reason. Reasons not given to New count as
