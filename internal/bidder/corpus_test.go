@@ -2,9 +2,11 @@ package bidder
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,5 +163,61 @@ func BenchmarkDecide(b *testing.B) {
 		w.impReasons = w.impReasons[:0]
 		w.arena = w.arena[:0]
 		bd.decide(w, "", time.Now())
+	}
+}
+
+// TestNativeResponseUsesRequestAssetIDs checks that a native bid answers
+// every required asset of the request under the request's own asset id.
+func TestNativeResponseUsesRequestAssetIDs(t *testing.T) {
+	b := demoBidder(t, 0)
+	bodies := corpusBodies(t, false)
+	checked := 0
+	for _, name := range []string{"17_conv_native_app_25_string.json", "39_pbs_native_web_eur.json",
+		"13_google_full_native_object_sua.json"} {
+		w := NewWork()
+		ans := b.Bid(w, "", bodies[name], time.Now())
+		if ans.Status != http.StatusOK {
+			continue
+		}
+		var resp struct {
+			SeatBid []struct{ Bid []struct{ ImpID, AdM string } }
+		}
+		if err := json.Unmarshal(ans.Body, &resp); err != nil {
+			t.Fatal(err)
+		}
+		for _, bid := range resp.SeatBid[0].Bid {
+			var imp *openrtb.Imp
+			for i := range w.req.Imp {
+				if w.req.Imp[i].ID == bid.ImpID {
+					imp = &w.req.Imp[i]
+				}
+			}
+			if imp == nil || !imp.Native.Present {
+				continue
+			}
+			var adm struct {
+				Assets []struct{ ID int }
+				Link   struct{ URL string }
+			}
+			if err := json.Unmarshal([]byte(bid.AdM), &adm); err != nil {
+				t.Fatalf("%s: native adm is not JSON: %v\n%s", name, err, bid.AdM)
+			}
+			got := map[int]bool{}
+			for _, a := range adm.Assets {
+				got[a.ID] = true
+			}
+			for _, a := range imp.Native.Assets {
+				if a.Required == 1 && !got[a.ID] {
+					t.Errorf("%s: required asset %d missing from %s", name, a.ID, bid.AdM)
+				}
+			}
+			if !strings.Contains(adm.Link.URL, "/notice/click?t=") {
+				t.Errorf("%s: link %q is not the click notice", name, adm.Link.URL)
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no native bid to check")
 	}
 }

@@ -101,7 +101,7 @@ func (b *Bidder) respond(w *Work, ix *index.Index, req *openrtb.BidRequest, seat
 		if cr.Format == campaign.FormatBanner {
 			bid.W, bid.H = cr.W, cr.H
 		}
-		bid.AdM = b.markup(w, cr, req.ID, r.BidID, wn.imp.ID, tok)
+		bid.AdM = b.markup(w, cr, wn.imp, req.ID, r.BidID, tok)
 		sb.Bid = append(sb.Bid, bid)
 	}
 	w.out = openrtb.AppendResponse(w.out[:0], r)
@@ -143,10 +143,42 @@ func (b *Bidder) appendURL(dst []byte, kind, tok string) []byte {
 	return append(dst, tok...)
 }
 
-// markup fills a creative's template.
-func (b *Bidder) markup(w *Work, cr *index.Creative, auctionID, respID, impID, tok string) string {
+// markup fills a creative's template; a native creative's response is
+// assembled for the request's asset ids.
+func (b *Bidder) markup(w *Work, cr *index.Creative, imp *openrtb.Imp, auctionID, respID,
+	tok string) string {
 	start := len(w.arena)
-	for _, p := range cr.Markup {
+	if cr.Native == nil {
+		b.fill(w, cr.Markup, auctionID, respID, imp.ID, tok)
+		return w.str(start)
+	}
+	w.arena = append(w.arena, `{"ver":"1.2","assets":[`...)
+	first := true
+	for i := range imp.Native.Assets {
+		a := &imp.Native.Assets[i]
+		member, ok := cr.Native.Assets[assetKind(a)]
+		if !ok {
+			continue
+		}
+		if !first {
+			w.arena = append(w.arena, ',')
+		}
+		first = false
+		w.arena = append(w.arena, `{"id":`...)
+		w.arena = strconv.AppendInt(w.arena, int64(a.ID), 10)
+		w.arena = append(w.arena, ',')
+		w.arena = append(w.arena, member...)
+		w.arena = append(w.arena, '}')
+	}
+	w.arena = append(w.arena, ']')
+	b.fill(w, cr.Native.Tail, auctionID, respID, imp.ID, tok)
+	w.arena = append(w.arena, '}')
+	return w.str(start)
+}
+
+// fill appends a template with its macros filled to the arena.
+func (b *Bidder) fill(w *Work, t index.Template, auctionID, respID, impID, tok string) {
+	for _, p := range t {
 		switch p.Macro {
 		case index.MacroNone:
 			w.arena = append(w.arena, p.Text...)
@@ -162,7 +194,6 @@ func (b *Bidder) markup(w *Work, cr *index.Creative, auctionID, respID, impID, t
 			w.arena = b.appendURL(w.arena, "imp", tok)
 		}
 	}
-	return w.str(start)
 }
 
 // appendJSONString appends s as a JSON string with quotes.

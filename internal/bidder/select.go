@@ -256,28 +256,31 @@ func nativeFits(cr *index.Creative, n *openrtb.Native) bool {
 		if a.Required != 1 {
 			continue
 		}
-		var need uint8
-		switch {
-		case a.Title.Present:
-			need = index.AssetTitle
-		case a.Img.Present && a.Img.Type == imgIcon:
-			need = index.AssetIcon
-		case a.Img.Present:
-			need = index.AssetImage
-		case a.Data.Present && a.Data.Type == dataSponsored:
-			need = index.AssetSponsored
-		case a.Data.Present && a.Data.Type == dataDesc:
-			need = index.AssetDescription
-		case a.Data.Present && a.Data.Type == dataCTA:
-			need = index.AssetCTA
-		default:
-			return false
-		}
-		if cr.Assets&need == 0 {
+		if k := assetKind(a); k == 0 || cr.Assets&k == 0 {
 			return false
 		}
 	}
 	return true
+}
+
+// assetKind maps a requested native asset to the index's asset bit; 0 for
+// a kind nordbid cannot supply.
+func assetKind(a *openrtb.NativeAsset) uint8 {
+	switch {
+	case a.Title.Present:
+		return index.AssetTitle
+	case a.Img.Present && a.Img.Type == imgIcon:
+		return index.AssetIcon
+	case a.Img.Present:
+		return index.AssetImage
+	case a.Data.Present && a.Data.Type == dataSponsored:
+		return index.AssetSponsored
+	case a.Data.Present && a.Data.Type == dataDesc:
+		return index.AssetDescription
+	case a.Data.Present && a.Data.Type == dataCTA:
+		return index.AssetCTA
+	}
+	return 0
 }
 
 // blocked applies the request's and the deal's blocks to a creative.

@@ -101,8 +101,11 @@ type Creative struct {
 	Duration  int
 	Protocols []int
 	// Assets is a bit set of the native assets the creative supplies.
-	Assets  uint8
-	Markup  Template
+	Assets uint8
+	Markup Template
+	// Native is the markup of a native creative, taken apart; nil for
+	// other formats.
+	Native  *NativeMarkup
 	ADomain []string
 	Cats    []string
 	Attrs   []int
@@ -264,6 +267,16 @@ func compileCreative(cr *campaign.Creative, c *Campaign, advDomain string) (*Cre
 	}
 	for _, a := range cr.NativeAssets {
 		cc.Assets |= assetNames[strings.ToLower(a)]
+	}
+	if cr.Format == campaign.FormatNative {
+		if cc.Native, err = parseNative(cr.Markup); err != nil {
+			return nil, fmt.Errorf("creative %d: %w", cr.ID, err)
+		}
+		// What the markup holds is what the creative can supply.
+		cc.Assets = 0
+		for k := range cc.Native.Assets {
+			cc.Assets |= k
+		}
 	}
 	return cc, nil
 }
