@@ -1,8 +1,32 @@
-# nordbid build and check targets. `make test` is what CI runs.
-.PHONY: build test
+# Developer entry points. The lead may add targets; keep each one a thin
+# wrapper around a script or a go command.
 
+GO ?= go
+
+.PHONY: build test peers bench bench-quick microbench
+
+# build makes bin/nordbid, the binary the interface contract names.
 build:
-	CGO_ENABLED=0 go build -o bin/nordbid ./cmd/nordbid
+	$(GO) build -o bin/nordbid ./cmd/nordbid
 
+# test runs gofmt, vet, every test and each fuzz target briefly (CI's
+# command).
 test:
 	bash scripts/test.sh
+
+# peers builds the reference bidders into bin/peers (see ../shared/peers).
+peers:
+	../shared/bench/build-peers.sh bin/peers
+
+# bench runs the side-by-side benchmark and rewrites BENCHMARKS.md and
+# bench-report.html; it takes 15 to 20 minutes and stops by itself.
+bench:
+	scripts/bench.sh
+
+# bench-quick runs every step of bench briefly, to check the setup.
+bench-quick:
+	BENCH_QUICK=1 BENCH_OUT=bench-out/quick scripts/bench.sh
+
+# microbench runs the in-process Go benchmarks with allocation counts.
+microbench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...

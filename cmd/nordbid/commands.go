@@ -14,8 +14,15 @@ type command func(ctx context.Context, args []string, stdout, stderr io.Writer) 
 var commands = map[string]command{
 	"serve":   runServe,
 	"bench":   runBench,
+	"migrate": runMigrate,
 	"doctor":  runDoctor,
 	"version": runVersion,
+
+	"token":       runToken,
+	"campaigns":   runCampaigns,
+	"advertisers": runAdvertisers,
+	"creatives":   runCreatives,
+	"kill-switch": runKillSwitch,
 }
 
 const usage = `usage: nordbid <command> [flags]
@@ -23,8 +30,16 @@ const usage = `usage: nordbid <command> [flags]
 commands:
   serve     run the bidder (serve --demo seeds demo campaigns)
   bench     measure one or more bidders under load
+  migrate   apply (up) or list (status) PostgreSQL schema migrations
   doctor    check that this host is tuned to serve
   version   print the build version
+
+admin (see README, "Admin API and dashboard"):
+  token        create, list or revoke admin API tokens
+  campaigns    list, get, create, update, pause, resume, archive; spend
+  advertisers  the same for advertisers
+  creatives    the same for creatives
+  kill-switch  stop or resume all bidding
 
 Run "nordbid <command> -h" for the flags of a command.
 `

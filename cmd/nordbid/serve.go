@@ -24,6 +24,8 @@ import (
 	"nordbid/internal/privacy"
 	"nordbid/internal/refresh"
 	"nordbid/internal/server"
+	"nordbid/internal/store"
+	"nordbid/internal/store/postgres"
 	"nordbid/internal/store/sqlite"
 	"nordbid/internal/telemetry"
 )
@@ -37,12 +39,8 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		return errors.Join(errUsage, err)
 	}
 	log := telemetry.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat)
-	if cfg.DatabaseURL != "" {
-		return errors.New("DATABASE_URL is set, but this build has only the embedded store: " +
-			"unset it to serve from " + cfg.DataDir)
-	}
 
-	st, err := openEmbedded(ctx, cfg, log)
+	st, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -54,11 +52,24 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 
 	book := budget.NewBook(cfg.ReservationTTL)
 	caps := freqcap.New()
+	wctx, stopWatch := context.WithCancel(context.Background())
+	defer stopWatch()
 	ref := refresh.New(refresh.Options{Store: st, Book: book, Caps: caps, Logger: log,
-		ReloadInterval: cfg.ReloadInterval, BudgetSync: cfg.BudgetSync})
+		ReloadInterval: cfg.ReloadInterval, BudgetSync: cfg.BudgetSync,
+		Wake: changes(wctx, st, log)})
 	if err := ref.Load(ctx); err != nil {
 		return fmt.Errorf("load campaigns: %w", err)
 	}
+	leases, stopLeases, err := startLeases(ctx, cfg, st, ref.Index, log)
+	if err != nil {
+		return err
+	}
+	defer stopLeases()
+	charges, stopJournal, err := startJournal(ctx, cfg, st, log)
+	if err != nil {
+		return err
+	}
+	defer stopJournal()
 	metrics := telemetry.New(bidder.Reasons())
 	metrics.Registry.MustRegister(doctor.NewCollector())
 	signer := notice.NewSigner(key, cfg.TokenTTL)
@@ -69,8 +80,9 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 			Currency: cfg.Currency, DefaultTMax: cfg.DefaultTMax, Margin: cfg.DeadlineMargin,
 		}),
 		Notices: notice.NewHandler(notice.Options{Store: st, Signer: signer, Index: ref.Index,
-			Book: book, Caps: caps, Logger: log, Metrics: metrics}),
-		Metrics: metrics, Logger: log, Ready: ref.Ready,
+			Book: book, Caps: caps, Logger: log, Metrics: metrics, Charges: charges}),
+		Metrics: metrics, Logger: log, Ready: readiness(ref, leases),
+		Admin:   adminHandler(st, metrics, log),
 		MaxBody: cfg.MaxBody, MaxDecompressed: cfg.MaxDecompressed,
 		ReadTimeout: cfg.ReadTimeout, IdleTimeout: cfg.IdleTimeout, MaxConns: cfg.MaxConnections,
 	})
@@ -106,9 +118,33 @@ func serveUntilDone(ctx context.Context, cfg config.Config, log *slog.Logger,
 	return nil
 }
 
-// openEmbedded opens and migrates the SQLite store, seeding demo data when
-// asked.
-func openEmbedded(ctx context.Context, cfg config.Config, log *slog.Logger) (*sqlite.DB, error) {
+// openStore opens the fleet store when DATABASE_URL is set, else the
+// embedded one, and seeds demo data when asked.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger) (store.Store, error) {
+	var st store.Store
+	var err error
+	if cfg.DatabaseURL != "" {
+		st, err = openFleet(ctx, cfg, log)
+	} else {
+		st, err = openEmbedded(ctx, cfg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Demo {
+		seeded, err := demo.Seed(ctx, st, demo.Options{Campaigns: cfg.DemoCampaigns,
+			Now: time.Now()})
+		if err != nil {
+			st.Close()
+			return nil, fmt.Errorf("seed demo data: %w", err)
+		}
+		log.Info("demo data", "seeded", seeded)
+	}
+	return st, nil
+}
+
+// openEmbedded opens and migrates the SQLite store.
+func openEmbedded(ctx context.Context, cfg config.Config) (*sqlite.DB, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
@@ -120,15 +156,32 @@ func openEmbedded(ctx context.Context, cfg config.Config, log *slog.Logger) (*sq
 		st.Close()
 		return nil, fmt.Errorf("migrate store: %w", err)
 	}
-	if cfg.Demo {
-		seeded, err := demo.Seed(ctx, st, demo.Options{Campaigns: cfg.DemoCampaigns,
-			Now: time.Now()})
+	return st, nil
+}
+
+// openFleet connects to PostgreSQL and migrates it (--migrate) or refuses
+// to start on a schema that is behind.
+func openFleet(ctx context.Context, cfg config.Config, log *slog.Logger) (*postgres.DB, error) {
+	st, err := postgres.Open(ctx, postgres.Options{URL: cfg.DatabaseURL,
+		MaxConns: cfg.DBMaxConns, AcquireTimeout: cfg.DBAcquireTimeout})
+	if err != nil {
+		return nil, fmt.Errorf("open PostgreSQL store: %w", err)
+	}
+	if cfg.Migrate {
+		applied, err := st.Migrate(ctx)
+		for _, m := range applied {
+			log.Info("migration applied", "version", m.Version, "name", m.Name)
+		}
 		if err != nil {
 			st.Close()
-			return nil, fmt.Errorf("seed demo data: %w", err)
+			return nil, err
 		}
-		log.Info("demo data", "seeded", seeded)
 	}
+	if err := st.CheckSchema(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	log.Info("store", "kind", "postgres")
 	return st, nil
 }
 

@@ -32,6 +32,13 @@ type Account struct {
 	// width is the duration of one reservation slot in nanoseconds.
 	width int64
 	ring  [slots]slot
+
+	// metered is set by the first Grant: from then on a reservation also
+	// needs allowance, the part of the shared budget leased to this node.
+	metered atomic.Bool
+	// allowance is what this node may still reserve, in micros; it goes
+	// down with each reservation and charge and up with each release.
+	allowance atomic.Int64
 }
 
 // slot holds the reservations made during one slice of time.
@@ -52,12 +59,39 @@ func (a *Account) SetLimits(total, daily int64) {
 // The check and the booking are two steps, so callers racing on the last
 // of a budget may each get through: the overshoot is bounded by one price
 // per concurrent caller (at most GOMAXPROCS bids).
+//
+// Once the account is metered (see Grant), the reservation is also taken
+// from the allowance, atomically, so that this node never bids beyond what
+// it leased however many bids race.
 func (a *Account) Reserve(price int64, now time.Time) bool {
 	if !a.Allows(price, now) {
 		return false
 	}
+	if a.metered.Load() && a.allowance.Add(-price) < 0 {
+		a.allowance.Add(price)
+		return false
+	}
 	a.add(price, now)
 	return true
+}
+
+// Grant sets the allowance to micros newly leased from the ledger, less the
+// reservations still live at now (the earlier lease covers those until
+// they settle), and meters the account. Grant(0, now) stops new bids.
+func (a *Account) Grant(micros int64, now time.Time) {
+	a.allowance.Store(micros - a.reserved(now))
+	a.metered.Store(true)
+}
+
+// Allowance returns the micros this node may still reserve, and whether
+// the account is metered at all; an unmetered account needs no allowance.
+func (a *Account) Allowance() (micros int64, metered bool) {
+	return a.allowance.Load(), a.metered.Load()
+}
+
+// Limits returns the total and daily budgets in micros (0 = unlimited).
+func (a *Account) Limits() (total, daily int64) {
+	return a.total.Load(), a.daily.Load()
 }
 
 // add books a reservation in the slot of now.
@@ -101,13 +135,20 @@ func (a *Account) Release(price int64, madeAt time.Time) {
 		return
 	}
 	s.amount.Add(-price)
+	if a.metered.Load() {
+		a.allowance.Add(price)
+	}
 }
 
 // Charge books spend that this process recorded in the ledger, so that it
-// counts before the next refresh from the store.
+// counts before the next refresh from the store, and takes it from the
+// allowance of a metered account.
 func (a *Account) Charge(price int64) {
 	a.spent.Add(price)
 	a.today.Add(price)
+	if a.metered.Load() {
+		a.allowance.Add(-price)
+	}
 }
 
 // Spent returns the lifetime spend and the spend of the local day in micros.

@@ -10,7 +10,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -25,8 +28,20 @@ type Config struct {
 	// DataDir holds the embedded SQLite store and the token key.
 	DataDir string
 	// DatabaseURL selects the PostgreSQL fleet store; empty means the
-	// embedded store in DataDir.
+	// embedded store in DataDir. It carries credentials: never log it.
+	// When empty, Load reads it from DatabaseURLFile, else from the
+	// systemd credential $CREDENTIALS_DIRECTORY/database_url if present.
 	DatabaseURL string
+	// DatabaseURLFile names a file holding the database URL; empty means
+	// none.
+	DatabaseURLFile string
+	// DBMaxConns is the PostgreSQL connection pool size.
+	DBMaxConns int
+	// DBAcquireTimeout bounds the wait for a pooled PostgreSQL connection.
+	DBAcquireTimeout time.Duration
+	// Migrate applies pending PostgreSQL migrations at start; false makes
+	// serve refuse a schema that is behind.
+	Migrate bool
 
 	// Demo seeds demo advertisers, campaigns and creatives into an empty
 	// store; DemoCampaigns adds that many synthetic campaigns (0 = none).
@@ -68,8 +83,8 @@ type Config struct {
 	Currency string
 	// VendorID is nordbid's IAB TCF vendor id; 0 skips the vendor check.
 	VendorID int
-	// MaxConnections is the number of keep-alive connections the host is
-	// planned for (doctor checks file limits against it).
+	// MaxConnections is the most connections the bid listener serves at
+	// once; doctor checks the host's file limits against it.
 	MaxConnections int
 
 	// LogLevel is debug, info, warn or error; LogFormat is text or json.
@@ -142,6 +157,16 @@ var settings = []setting{
 		str(func(c *Config) *string { return &c.DataDir })},
 	{"DATABASE_URL", "database-url", "URL", "PostgreSQL fleet store; empty = embedded store", "",
 		str(func(c *Config) *string { return &c.DatabaseURL })},
+	{"DATABASE_URL_FILE", "database-url-file", "path",
+		"file holding DATABASE_URL (else $CREDENTIALS_DIRECTORY/database_url)", "",
+		str(func(c *Config) *string { return &c.DatabaseURLFile })},
+	{"NORDBID_DB_MAX_CONNS", "db-max-conns", "count", "PostgreSQL connection pool size", "50",
+		small(func(c *Config) *int { return &c.DBMaxConns })},
+	{"NORDBID_DB_ACQUIRE_TIMEOUT", "db-acquire-timeout", "duration",
+		"longest wait for a pooled PostgreSQL connection", "3s",
+		dur(func(c *Config) *time.Duration { return &c.DBAcquireTimeout })},
+	{"NORDBID_MIGRATE", "migrate", "bool", "apply pending PostgreSQL migrations at start", "false",
+		boolean(func(c *Config) *bool { return &c.Migrate })},
 	{"NORDBID_DEMO", "demo", "bool", "seed demo campaigns into an empty store", "false",
 		boolean(func(c *Config) *bool { return &c.Demo })},
 	{"NORDBID_DEMO_CAMPAIGNS", "demo-campaigns", "count", "extra synthetic demo campaigns", "0",
@@ -180,7 +205,7 @@ var settings = []setting{
 	{"NORDBID_VENDOR_ID", "vendor-id", "id", "IAB TCF vendor id; 0 skips the vendor check", "0",
 		small(func(c *Config) *int { return &c.VendorID })},
 	{"NORDBID_MAX_CONNECTIONS", "max-connections", "count",
-		"keep-alive connections the host is planned for", "10000",
+		"most connections served at once; more are refused", "10000",
 		small(func(c *Config) *int { return &c.MaxConnections })},
 	{"NORDBID_LOG_LEVEL", "log-level", "level", "debug, info, warn or error", "info",
 		str(func(c *Config) *string { return &c.LogLevel })},
@@ -228,14 +253,47 @@ func Load(name string, args []string, getenv func(string) string, out io.Writer)
 	if c.TokenKeyFile == "" {
 		c.TokenKeyFile = strings.TrimSuffix(c.DataDir, "/") + "/token.key"
 	}
+	if err := c.readDatabaseURL(getenv); err != nil {
+		errs = append(errs, err)
+	}
 	errs = append(errs, c.validate()...)
 	return c, errors.Join(errs...)
+}
+
+// readDatabaseURL fills an empty DatabaseURL from DatabaseURLFile, or from
+// the systemd credential database_url (LoadCredential=), so that the
+// secret need not sit in the environment. Errors name the file, never its
+// content.
+func (c *Config) readDatabaseURL(getenv func(string) string) error {
+	if c.DatabaseURL != "" {
+		return nil
+	}
+	path := c.DatabaseURLFile
+	if path == "" {
+		dir := getenv("CREDENTIALS_DIRECTORY")
+		if dir == "" {
+			return nil
+		}
+		path = filepath.Join(dir, "database_url")
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL_FILE: %w", err)
+	}
+	c.DatabaseURL = strings.TrimSpace(string(b))
+	if c.DatabaseURL == "" {
+		return fmt.Errorf("DATABASE_URL_FILE %s: empty", path)
+	}
+	return nil
 }
 
 // validate returns one error per bad value.
 func (c *Config) validate() []error {
 	var errs []error
-	bad := func(f string, args ...any) { errs = append(errs, fmt.Errorf(f, args...)) }
+	bad := func(f string, args ...any) { errs = append(errs, withFlag(fmt.Errorf(f, args...))) }
 	for _, a := range []struct{ name, addr string }{
 		{"NORDBID_LISTEN", c.Listen}, {"NORDBID_ADMIN_LISTEN", c.AdminListen},
 	} {
@@ -272,8 +330,18 @@ func (c *Config) validate() []error {
 	if c.MaxBody <= 0 || c.MaxDecompressed < c.MaxBody {
 		bad("NORDBID_MAX_BODY, NORDBID_MAX_DECOMPRESSED: need 0 < max body <= max decompressed")
 	}
-	if len(c.Currency) != 3 {
+	c.Currency = strings.ToUpper(c.Currency)
+	if len(c.Currency) != 3 || strings.Trim(c.Currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 		bad("NORDBID_CURRENCY %q: not a 3-letter ISO 4217 code", c.Currency)
+	}
+	if c.VendorID < 0 {
+		bad("NORDBID_VENDOR_ID: negative")
+	}
+	if c.DBMaxConns <= 0 {
+		bad("NORDBID_DB_MAX_CONNS: must be positive")
+	}
+	if c.DBAcquireTimeout <= 0 {
+		bad("NORDBID_DB_ACQUIRE_TIMEOUT: must be positive")
 	}
 	if c.MaxConnections <= 0 {
 		bad("NORDBID_MAX_CONNECTIONS: must be positive")
@@ -287,6 +355,19 @@ func (c *Config) validate() []error {
 		bad("NORDBID_LOG_FORMAT %q: want text or json", c.LogFormat)
 	}
 	return errs
+}
+
+// withFlag names the flag beside the environment variable that starts a
+// validation message, so that users of either recognise it.
+func withFlag(err error) error {
+	msg := err.Error()
+	for _, s := range settings {
+		if rest, ok := strings.CutPrefix(msg, s.env); ok && (rest == "" || rest[0] == ' ' ||
+			rest[0] == ':' || rest[0] == ',') {
+			return errors.New(s.env + " (--" + s.flag + ")" + rest)
+		}
+	}
+	return err
 }
 
 // Table writes the settings as a Markdown table, as the README shows them.

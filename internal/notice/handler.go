@@ -32,6 +32,15 @@ type Options struct {
 	Metrics *telemetry.Metrics
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// Charges, when not nil, takes billing charges in place of Store: the
+	// durable local journal, which holds them while the store is down.
+	Charges Charger
+}
+
+// Charger records billed charges once per bid id (store.Store and
+// journal.Journal).
+type Charger interface {
+	Charge(ctx context.Context, c store.Charge) (bool, error)
 }
 
 // Handler serves GET /notice/{kind}: win, bill, loss, imp and click.
@@ -43,6 +52,9 @@ type Handler struct {
 func NewHandler(opt Options) *Handler {
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.Charges == nil {
+		opt.Charges = opt.Store
 	}
 	return &Handler{opt: opt}
 }
@@ -116,7 +128,7 @@ func (h *Handler) info(id int64) index.Info {
 // bill records the spend of a billed impression once per bid.
 func (h *Handler) bill(ctx context.Context, tok *Token, cost int64, info index.Info,
 	now time.Time) (Outcome, error) {
-	charged, err := h.opt.Store.Charge(ctx, store.Charge{
+	charged, err := h.opt.Charges.Charge(ctx, store.Charge{
 		BidID: tok.BidID, CampaignID: tok.CampaignID, CreativeID: tok.CreativeID,
 		Price: cost, Day: campaign.Day(now, info.Loc), At: now,
 	})

@@ -29,6 +29,10 @@ type Options struct {
 	ReloadInterval time.Duration
 	// BudgetSync is how often spend is re-read from the ledger.
 	BudgetSync time.Duration
+	// Wake, when not nil, signals a change in the store (PostgreSQL
+	// LISTEN/NOTIFY), so that the index is rebuilt at once rather than at
+	// the next poll; the poll stays as the safety net.
+	Wake <-chan struct{}
 }
 
 // Refresher owns the current index and the freshness of budgets.
@@ -72,6 +76,8 @@ func (r *Refresher) Run(ctx context.Context) {
 			return
 		case <-reload.C:
 			r.note(r.reloadIfChanged(ctx))
+		case <-r.opt.Wake:
+			r.note(r.reloadIfChanged(ctx))
 		case <-spend.C:
 			r.note(r.syncSpend(ctx))
 		case now := <-sweep.C:
@@ -99,7 +105,8 @@ func (r *Refresher) Ready() error {
 		return errors.New("campaigns not loaded")
 	}
 	if p := r.storeErr.Load(); p != nil {
-		return fmt.Errorf("store: %w", *p)
+		return fmt.Errorf("degraded: store unreachable, bidding from the last "+
+			"campaign index: %w", *p)
 	}
 	if age := time.Since(time.Unix(0, r.synced.Load())); age > 3*r.opt.BudgetSync {
 		return fmt.Errorf("budgets stale: last synced %s ago", age.Round(time.Millisecond))

@@ -20,6 +20,9 @@ var ErrNotFound = errors.New("not found")
 // compiled snapshot and writes only from notice handlers and background
 // loops.
 type Store interface {
+	// Admin is what the admin API reads and changes.
+	Admin
+
 	// Snapshot returns every advertiser, campaign, creative, exchange and
 	// rate, whatever their status, as one consistent read.
 	Snapshot(ctx context.Context) (*Snapshot, error)

@@ -103,7 +103,8 @@ func scanCreative(row scanner) (campaign.Creative, error) {
 }
 
 // Snapshot returns every advertiser, campaign and creative in ID order,
-// exchanges by name and rates by currency, all read in one transaction.
+// exchanges by name, rates by currency and the settings, all read in one
+// transaction.
 func (db *DB) Snapshot(ctx context.Context) (*store.Snapshot, error) {
 	s := &store.Snapshot{}
 	err := db.read(ctx, func(tx *sql.Tx) error {
@@ -142,6 +143,10 @@ func (db *DB) Snapshot(ctx context.Context) (*store.Snapshot, error) {
 				err = r.Scan(&rt.Currency, &rt.PerUSD)
 				return rt, err
 			})
+		if err != nil {
+			return err
+		}
+		s.Settings, err = readSettings(ctx, tx)
 		return err
 	})
 	if err != nil {
@@ -171,7 +176,7 @@ func queryAll[T any](ctx context.Context, tx *sql.Tx, query string,
 
 // Version returns the change counter, which triggers in the schema raise on
 // every insert, update and delete of advertisers, campaigns, creatives,
-// exchanges and rates, whoever makes it.
+// exchanges and rates and on every update of the settings, whoever makes it.
 func (db *DB) Version(ctx context.Context) (int64, error) {
 	var v int64
 	err := db.read(ctx, func(tx *sql.Tx) error {

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RecordNoticeIdempotent", testRecordNoticeIdempotent},
 		{"SpendByDay", testSpendByDay},
 	}
+	tests = append(tests, adminTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.fn(t, open(t))
