@@ -8,7 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -104,7 +106,14 @@ func openTokenStore(ctx context.Context, data, dbURL string) (store.Store, error
 		}
 		return st, nil
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(data, "nordbid.db"))
+	path := filepath.Join(data, "nordbid.db")
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		// A token in a store that serve does not read is a token that
+		// never works: say where it went.
+		fmt.Fprintf(os.Stderr, "token: no store at %s yet: creating it; "+
+			"serve must use the same --data\n", path)
+	}
+	st, err := sqlite.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +194,8 @@ Values are JSON when they parse as JSON, else strings:
   nordbid campaigns create advertiser_id=1 name="Spring" bid_price_micros=2500000 status=active
 
 flags:
-  --url URL      admin API base (default http://127.0.0.1:8081)
+  --url URL      admin API base (env NORDBID_ADMIN_URL; else derived from
+                 NORDBID_ADMIN_LISTEN; else http://127.0.0.1:8081)
   --token T      admin token (env NORDBID_TOKEN)
   --raw          print list answers as JSON instead of a table
 `
@@ -227,7 +237,7 @@ func (e entityCLI) run(ctx context.Context, args []string, stdout, stderr io.Wri
 	}
 	fs.Usage = func() { fmt.Fprintf(stderr, entityUsage, e.name, parentUsage, extraUsage) }
 	c := client{}
-	fs.StringVar(&c.base, "url", "http://127.0.0.1:8081", "admin API base URL")
+	fs.StringVar(&c.base, "url", defaultAdminURL(os.Getenv), "admin API base URL")
 	fs.StringVar(&c.token, "token", os.Getenv("NORDBID_TOKEN"), "admin token")
 	status := fs.String("status", "", "list: keep this status")
 	name := fs.String("name", "", "list: keep names containing this")
@@ -398,6 +408,23 @@ func (c *client) list(ctx context.Context, path string, raw bool) error {
 	return tw.Flush()
 }
 
+// defaultAdminURL is the admin API the CLI talks to when --url is not
+// given: NORDBID_ADMIN_URL, else the local admin listener named by
+// NORDBID_ADMIN_LISTEN (as serve reads it), else serve's default.
+func defaultAdminURL(getenv func(string) string) string {
+	if u := getenv("NORDBID_ADMIN_URL"); u != "" {
+		return u
+	}
+	host, port, err := net.SplitHostPort(getenv("NORDBID_ADMIN_LISTEN"))
+	if err != nil {
+		return "http://127.0.0.1:8081"
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
 const killUsage = `usage: nordbid kill-switch <on|off|status> [--url URL] [--token T]
 
 on stops all bidding on every node within a second; off resumes it.
@@ -409,7 +436,7 @@ func runKillSwitch(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, killUsage) }
 	c := client{out: stdout}
-	fs.StringVar(&c.base, "url", "http://127.0.0.1:8081", "admin API base URL")
+	fs.StringVar(&c.base, "url", defaultAdminURL(os.Getenv), "admin API base URL")
 	fs.StringVar(&c.token, "token", os.Getenv("NORDBID_TOKEN"), "admin token")
 	pos, err := parseAll(fs, args)
 	if err != nil {

@@ -9,6 +9,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	_ "time/tzdata" // campaign time zones work on hosts without zoneinfo
 
 	"context"
@@ -44,5 +46,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", args[0])
 	}
-	return cmd(ctx, args[1:], stdout, stderr)
+	err := cmd(ctx, args[1:], stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // the command printed its usage, as asked
+	}
+	return err
 }

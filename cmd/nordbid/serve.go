@@ -85,6 +85,7 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		Admin:   adminHandler(st, metrics, log),
 		MaxBody: cfg.MaxBody, MaxDecompressed: cfg.MaxDecompressed,
 		ReadTimeout: cfg.ReadTimeout, IdleTimeout: cfg.IdleTimeout, MaxConns: cfg.MaxConnections,
+		Profiling: cfg.Profiling,
 	})
 	return serveUntilDone(ctx, cfg, log, srv, ref)
 }

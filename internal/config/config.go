@@ -87,6 +87,9 @@ type Config struct {
 	// once; doctor checks the host's file limits against it.
 	MaxConnections int
 
+	// Profiling serves the Go profiler on the admin listener.
+	Profiling bool
+
 	// LogLevel is debug, info, warn or error; LogFormat is text or json.
 	LogLevel  string
 	LogFormat string
@@ -207,6 +210,8 @@ var settings = []setting{
 	{"NORDBID_MAX_CONNECTIONS", "max-connections", "count",
 		"most connections served at once; more are refused", "10000",
 		small(func(c *Config) *int { return &c.MaxConnections })},
+	{"NORDBID_PPROF", "pprof", "bool", "serve /debug/pprof/ on the admin listener, no auth",
+		"false", boolean(func(c *Config) *bool { return &c.Profiling })},
 	{"NORDBID_LOG_LEVEL", "log-level", "level", "debug, info, warn or error", "info",
 		str(func(c *Config) *string { return &c.LogLevel })},
 	{"NORDBID_LOG_FORMAT", "log-format", "format", "text or json", "text",

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strconv"
 	"sync"
 	"time"
@@ -42,6 +43,10 @@ type Options struct {
 	// Admin serves every admin-listener path other than /metrics,
 	// /health and /ready (the admin API and dashboard); nil answers 404.
 	Admin http.Handler
+	// Profiling serves the Go profiler under /debug/pprof/ on the admin
+	// listener, unauthenticated: turn it on only where that listener is
+	// private.
+	Profiling bool
 
 	// MaxBody and MaxDecompressed limit request bodies, in bytes.
 	MaxBody, MaxDecompressed int64
@@ -99,6 +104,13 @@ func New(opt Options) *Server {
 	admin.Handle("GET /metrics", promhttp.HandlerFor(opt.Metrics.Registry,
 		promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(opt.Logger.Handler(), slog.LevelWarn)}))
 	s.health(admin)
+	if opt.Profiling {
+		admin.HandleFunc("/debug/pprof/", pprof.Index)
+		admin.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		admin.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		admin.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		admin.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
 	if opt.Admin != nil {
 		admin.Handle("/", opt.Admin)
 	} else {

@@ -205,6 +205,14 @@ document.addEventListener("DOMContentLoaded", () => {
   $("login-form").addEventListener("submit", login);
   $("logout").addEventListener("click", () => logout(""));
   $("kill-toggle").addEventListener("click", toggleKill);
+  // A token in the URL fragment (#token=...) logs in without typing, for
+  // kiosks and scripted screenshots; the fragment never reaches a server,
+  // and it is removed from the address bar at once.
+  const m = /^#token=(.+)$/.exec(window.location.hash);
+  if (m) {
+    store.setItem("token", decodeURIComponent(m[1]));
+    window.history.replaceState(null, "", window.location.pathname);
+  }
   if (store.getItem("token")) {
     start().catch((e) => logout("Login failed: " + e.message));
   }
