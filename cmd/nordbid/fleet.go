@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -57,9 +58,10 @@ func readiness(ref interface{ Ready() error }, l *lease.Loop) func() error {
 		if err := ref.Ready(); err != nil {
 			return err
 		}
-		if err := l.Err(); err != nil {
-			return fmt.Errorf("degraded: cannot lease budget, "+
-				"bidding from the allowances held: %w", err)
+		if l.Err() != nil {
+			// The cause names the database; it is in the log.
+			return errors.New("degraded: cannot lease budget, " +
+				"bidding from the allowances held (the log has the cause)")
 		}
 		return nil
 	}

@@ -104,9 +104,11 @@ func (r *Refresher) Ready() error {
 	if r.current.Load() == nil {
 		return errors.New("campaigns not loaded")
 	}
-	if p := r.storeErr.Load(); p != nil {
-		return fmt.Errorf("degraded: store unreachable, bidding from the last "+
-			"campaign index: %w", *p)
+	// The store's error names hosts and users: it goes to the log (see
+	// note), not to whoever asks /ready.
+	if r.storeErr.Load() != nil {
+		return errors.New("degraded: store unreachable, bidding from the last " +
+			"campaign index (the log has the cause)")
 	}
 	if age := time.Since(time.Unix(0, r.synced.Load())); age > 3*r.opt.BudgetSync {
 		return fmt.Errorf("budgets stale: last synced %s ago", age.Round(time.Millisecond))

@@ -1,8 +1,10 @@
 -- name: Lease :one
 -- Lease grants @node up to @want micros of a campaign's budget for
 -- @ttl_ms milliseconds, as much as its total and daily budgets
--- (0 = unlimited) leave after the ledger's spend and every node's unexpired
--- grants. It runs in a SERIALIZABLE transaction, so that two nodes leasing
+-- (0 = unlimited) leave after the ledger's spend and the other nodes'
+-- unexpired grants. The grant replaces the node's earlier ones for the
+-- campaign: the node's spend from them is in the ledger by now, and what it
+-- did not spend is offered again, so a renewal never strands budget. It runs in a SERIALIZABLE transaction, so that two nodes leasing
 -- at once cannot both take the same remainder; no row means nothing was
 -- left to grant.
 WITH arg AS (
@@ -13,7 +15,8 @@ WITH arg AS (
 expired AS (
 	DELETE FROM budget_grants g
 	USING arg
-	WHERE g.campaign_id = arg.campaign_id AND g.expires_at <= now()
+	WHERE g.campaign_id = arg.campaign_id
+		AND (g.expires_at <= now() OR g.node = @node)
 ),
 spent AS (
 	SELECT coalesce(sum(s.micros), 0)::bigint AS total,
@@ -24,7 +27,7 @@ held AS (
 	SELECT coalesce(sum(g.micros), 0)::bigint AS total,
 		coalesce(sum(g.micros) FILTER (WHERE g.day = arg.day), 0)::bigint AS today
 	FROM arg LEFT JOIN budget_grants g
-		ON g.campaign_id = arg.campaign_id AND g.expires_at > now()
+		ON g.campaign_id = arg.campaign_id AND g.expires_at > now() AND g.node <> @node
 ),
 offer AS (
 	SELECT least(

@@ -18,7 +18,8 @@ WITH arg AS (
 expired AS (
 	DELETE FROM budget_grants g
 	USING arg
-	WHERE g.campaign_id = arg.campaign_id AND g.expires_at <= now()
+	WHERE g.campaign_id = arg.campaign_id
+		AND (g.expires_at <= now() OR g.node = $1)
 ),
 spent AS (
 	SELECT coalesce(sum(s.micros), 0)::bigint AS total,
@@ -29,7 +30,7 @@ held AS (
 	SELECT coalesce(sum(g.micros), 0)::bigint AS total,
 		coalesce(sum(g.micros) FILTER (WHERE g.day = arg.day), 0)::bigint AS today
 	FROM arg LEFT JOIN budget_grants g
-		ON g.campaign_id = arg.campaign_id AND g.expires_at > now()
+		ON g.campaign_id = arg.campaign_id AND g.expires_at > now() AND g.node <> $1
 ),
 offer AS (
 	SELECT least(
@@ -63,8 +64,10 @@ type LeaseParams struct {
 
 // Lease grants @node up to @want micros of a campaign's budget for
 // @ttl_ms milliseconds, as much as its total and daily budgets
-// (0 = unlimited) leave after the ledger's spend and every node's unexpired
-// grants. It runs in a SERIALIZABLE transaction, so that two nodes leasing
+// (0 = unlimited) leave after the ledger's spend and the other nodes'
+// unexpired grants. The grant replaces the node's earlier ones for the
+// campaign: the node's spend from them is in the ledger by now, and what it
+// did not spend is offered again, so a renewal never strands budget. It runs in a SERIALIZABLE transaction, so that two nodes leasing
 // at once cannot both take the same remainder; no row means nothing was
 // left to grant.
 func (q *Queries) Lease(ctx context.Context, arg LeaseParams) (int64, error) {
