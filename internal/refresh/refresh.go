@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -161,15 +162,19 @@ func (r *Refresher) syncSpend(ctx context.Context) error {
 	}
 	now := time.Now()
 	today := make(map[int64]string, len(ix.Campaigns()))
-	seen := make(map[string]bool)
+	// Campaigns share a few time zones: format each zone's day once.
+	byZone := make(map[*time.Location]string)
 	var days []string
 	for _, c := range ix.Campaigns() {
-		d := campaign.Day(now, c.Loc)
-		today[c.ID] = d
-		if !seen[d] {
-			seen[d] = true
-			days = append(days, d)
+		d, ok := byZone[c.Loc]
+		if !ok {
+			d = campaign.Day(now, c.Loc)
+			byZone[c.Loc] = d
+			if !slices.Contains(days, d) {
+				days = append(days, d)
+			}
 		}
+		today[c.ID] = d
 	}
 	spend, err := r.opt.Store.Spend(ctx, days)
 	if err != nil {

@@ -91,7 +91,7 @@ func New(opt Options) *Server {
 		// one in 5 s is gone.
 		WriteTimeout:          5 * time.Second,
 		IdleTimeout:           opt.IdleTimeout,
-		ReadBufferSize:        8 << 10,
+		ReadBufferSize:        4 << 10,
 		Concurrency:           cmp.Or(opt.MaxConns, 10_000),
 		NoDefaultServerHeader: true,
 		Logger:                fastLogger{opt.Logger},

@@ -1,0 +1,405 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of nordbid and the two reference peers.
+#
+# Builds nordbid and the peers, starts all three on loopback ports with the
+# same campaign count, measures them with `nordbid bench` on the same
+# request corpus, and writes BENCHMARKS.md and bench-report.html. Every
+# step has a fixed length and the whole run stops by itself (about 15 to
+# 20 minutes on a 2-core machine); the servers it started are stopped on
+# exit, Ctrl-C included.
+#
+# Knobs (environment):
+#   BENCH_OUT               working folder for logs and JSON (bench-out)
+#   BENCH_CAMPAIGNS         campaigns in every bidder (1000)
+#   BENCH_WITHOUT_NORDBID=1 measure only the peers when nordbid serve is
+#                           not ready (the nordbid column is then missing)
+#   BENCH_QUICK=1           a short smoke run of every step (about 3 min);
+#                           its BENCHMARKS.md and report stay in BENCH_OUT
+#   BENCH_PORT_BASE         first of the loopback ports used (18080)
+#   BENCH_REPORT_ONLY=1     measure nothing: rewrite the report and the
+#                           document from the last run's files in BENCH_OUT
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+shared=$(cd "$root/../shared" && pwd)
+out=${BENCH_OUT:-bench-out}
+campaigns=${BENCH_CAMPAIGNS:-1000}
+base=${BENCH_PORT_BASE:-18080}
+nb_port=$base admin_port=$((base + 1)) rust_port=$((base + 10))
+go_port=$((base + 11)) sink_port=$((base + 19))
+
+# Lengths. The seed scenario is fixed by the issue: 5,000 connections at
+# 9,800 req/s for 60 s per target. Sweep steps are short so the sweep of
+# three targets stays within a few minutes.
+seed_duration=60s load_duration=30s warmup=5s
+step_duration=10s step_warmup=2s
+sweep_start=2000 sweep_step=2000 sweep_max=60000
+sweep_conns=1000
+doc=BENCHMARKS.md html=bench-report.html
+if [[ ${BENCH_QUICK:-0} == 1 ]]; then
+  seed_duration=6s load_duration=4s warmup=1s step_duration=2s step_warmup=1s
+  sweep_start=5000 sweep_step=10000 sweep_max=45000
+  doc=$out/BENCHMARKS.md html=$out/bench-report.html
+fi
+
+mkdir -p "$out" bin
+pids=()
+data=$(mktemp -d)
+
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$data"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+# record notes a command in commands.txt as BENCHMARKS.md shows it: paths
+# relative to the repository, the store's temporary folder as mktemp.
+record() {
+  printf '%s\n' "$*" | sed "s|$root/||g; s|$shared|../shared|g; s|$data|\$(mktemp -d)|g" \
+    >>"$out/commands.txt"
+}
+
+# run records a command and runs it, bounded in time.
+run() {
+  record "$*"
+  timeout 1800 "$@"
+}
+
+# answers reports whether GET $2 on 127.0.0.1:$1 answers 200.
+answers() {
+  local reply
+  { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3
+  IFS= read -r -t 2 reply <&3 || true
+  exec 3<&- 3>&-
+  [[ $reply == "HTTP/1."?" 200"* ]]
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait_health waits up to 15 s for a server to answer /health.
+wait_health() {
+  local name=$1 port=$2
+  for _ in $(seq 30); do
+    answers "$port" /health && return 0
+    sleep 0.5
+  done
+  die "$name did not answer GET http://127.0.0.1:$port/health within 15 s; see $out/$name.log"
+}
+
+# start runs a server in the background and remembers it for cleanup.
+start() {
+  local name=$1; shift
+  record "$* &"
+  "$@" >"$out/$name.log" 2>&1 &
+  pids+=($!)
+  eval "${name//-/_}_pid=$!"
+}
+
+# measure builds, starts the servers and runs every scenario; it leaves
+# the JSON, text and notes of each in $out.
+measure() {
+  echo "bench: building" >&2
+  go build -o bin/nordbid ./cmd/nordbid
+  if [[ ! -x bin/peers/rtb-peer-rust || ! -x bin/peers/rtb-peer-go ]]; then
+    "$shared/bench/build-peers.sh" bin/peers
+  fi
+  for port in $nb_port $admin_port $rust_port $go_port $sink_port; do
+    port_free "$port" || die "port 127.0.0.1:$port is in use; set BENCH_PORT_BASE"
+  done
+  ulimit -n "$(ulimit -Hn)"
+  : >"$out/commands.txt"
+  describe_machine >"$out/machine.md"
+
+  # Servers. All bidders get the same number of campaigns and see the same
+  # corpus; each gets its own loopback port.
+  local with_nordbid=1
+  [[ ${BENCH_WITHOUT_NORDBID:-0} == 1 ]] && with_nordbid=0
+  if ((with_nordbid)); then
+    start nordbid bin/nordbid serve --demo --demo-campaigns "$campaigns" \
+      --listen "127.0.0.1:$nb_port" --admin-listen "127.0.0.1:$admin_port" --data "$data"
+  else
+    printf '**The nordbid column is missing: this run had BENCH_WITHOUT_NORDBID=1.**\n\n' \
+      >>"$out/machine.md"
+  fi
+  start rust-hyper env LISTEN_ADDR="127.0.0.1:$rust_port" PEER_CAMPAIGNS="$campaigns" \
+    bin/peers/rtb-peer-rust
+  start go-stdlib env LISTEN_ADDR="127.0.0.1:$go_port" PEER_CAMPAIGNS="$campaigns" \
+    bin/peers/rtb-peer-go
+  start sink bin/nordbid bench sink --listen "127.0.0.1:$sink_port"
+  if ((with_nordbid)); then
+    wait_health nordbid "$nb_port"
+  fi
+  wait_health rust-hyper "$rust_port"
+  wait_health go-stdlib "$go_port"
+  wait_health sink "$sink_port"
+
+  # Targets: rust-hyper first, so every ratio reads "times the Rust stack".
+  local targets=(--target "rust-hyper=http://127.0.0.1:$rust_port/openrtb2/bid"
+    --pid "rust-hyper=$rust_hyper_pid")
+  if ((with_nordbid)); then
+    targets+=(--target "nordbid=http://127.0.0.1:$nb_port/openrtb2/bid"
+      --metrics "nordbid=http://127.0.0.1:$admin_port/metrics" --pid "nordbid=$nordbid_pid")
+  fi
+  targets+=(--target "go-stdlib=http://127.0.0.1:$go_port/openrtb2/bid"
+    --pid "go-stdlib=$go_stdlib_pid")
+
+  bench generator-ceiling --target "sink=http://127.0.0.1:$sink_port/openrtb2/bid" --sweep \
+    --sweep-start 10000 --sweep-step 10000 --sweep-max 100000 --connections "$sweep_conns" \
+    --duration "$step_duration" --warmup "$step_warmup"
+  bench seed "${targets[@]}" --connections 5000 --rate 9800 --duration "$seed_duration" \
+    --warmup "$warmup" --rounds 3
+  bench sweep "${targets[@]}" --sweep --sweep-start "$sweep_start" \
+    --sweep-step "$sweep_step" --sweep-max "$sweep_max" --connections "$sweep_conns" \
+    --duration "$step_duration" --warmup "$step_warmup" --slo 10ms
+
+  local sustained
+  sustained=$(sustained_of rust-hyper sweep)
+  if ((${sustained:-0} > 0)); then
+    for pct in 50 80; do
+      bench "load$pct" "${targets[@]}" --connections "$sweep_conns" \
+        --rate $((sustained * pct / 100)) --duration "$load_duration" --warmup "$warmup" \
+        --rounds 3
+    done
+  else
+    echo "bench: rust-hyper sustained no rate in the sweep; skipping load50 and load80" >&2
+  fi
+}
+
+# The corpus is named relative to the repository, as the reports show it.
+corpus=(--corpus ../shared/corpus/requests --seed 1)
+
+bench() {
+  local label=$1; shift
+  echo "bench: $label" >&2
+  run bin/nordbid bench --label "$label" "${corpus[@]}" --json "$out/$label.json" "$@" \
+    | tee "$out/$label.txt"
+}
+
+# sustained_of reads target $1's sustained rate from the sweep output $2.
+sustained_of() {
+  sed -n "s/^sweep $1: sustained \([0-9]*\) req\/s.*/\1/p" "$out/$2.txt"
+}
+
+describe_machine() {
+  local cpu_model
+  cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+  printf '## Machine\n\n'
+  printf -- '- CPU: %s, %s cores\n' "$cpu_model" "$(nproc)"
+  printf -- '- Kernel: %s\n' "$(uname -r)"
+  printf -- '- Go: %s\n' "$(go version | cut -d' ' -f3-)"
+  printf -- '- Rust: %s\n' "$(rustc --version 2>/dev/null || echo unknown)"
+  local commit dirty=""
+  commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  [[ -n $(git status --porcelain 2>/dev/null) ]] && dirty=" with uncommitted changes"
+  printf -- '- nordbid: %s%s\n' "$commit" "$dirty"
+  printf -- '- Campaigns per bidder: %s\n' "$campaigns"
+  printf -- '- Measured: %s\n\n' "$(date -u +"%Y-%m-%d %H:%M UTC")"
+}
+
+report=(bin/nordbid bench report)
+if [[ ${BENCH_REPORT_ONLY:-0} != 1 ]]; then
+  measure
+  report=(run "${report[@]}")
+fi
+[[ -s $out/machine.md && -s $out/seed.json ]] ||
+  die "no measurements in $out; run without BENCH_REPORT_ONLY"
+sustained=$(sustained_of rust-hyper sweep)
+ceiling=$(sustained_of sink generator-ceiling)
+reports=("$out/seed.json")
+for pct in 50 80; do
+  [[ -s $out/load$pct.json ]] && reports+=("$out/load$pct.json")
+done
+reports+=("$out/sweep.json" "$out/generator-ceiling.json")
+"${report[@]}" --html "$html" --markdown "$out/results.md" "${reports[@]}"
+
+# BENCHMARKS.md: the method, the machine, the commands, the tables.
+{
+  cat <<EOF
+# Benchmarks
+
+Generated by \`make bench\` (scripts/bench.sh). Edit the prose in
+scripts/bench.sh, not here: the next run rewrites this file. Charts of every
+run: $(basename "$html"). Raw figures: the JSON files the commands below
+write (\`nordbid bench report\` renders them again).
+
+EOF
+  cat <<'EOF'
+## Method
+
+- **Load generator.** `nordbid bench` speaks HTTP/1.1 over one keep-alive
+  connection per simulated user, one request in flight per connection, no
+  pipelining. Its own client writes a prebuilt request head and the shared
+  body with one writev and parses the answer in place, without allocating.
+  net/http with a Transport per connection was measured and set aside: it
+  took twice the time and 58 allocations per request (see "Generator
+  cost").
+- **Open loop.** Requests are due at a constant rate, spread evenly over
+  the connections, and each is timed from its due time, not from when it
+  was sent. A request that waits behind a slow answer on its connection is
+  charged that wait, so a stalled server cannot hide its stall (no
+  coordinated omission). Requests still unsent one timeout (1 s) after the
+  window closed are counted as unsent and recorded at their lateness; a
+  request that times out is recorded at the time it was given up.
+- **Generator lag.** A dispatcher thread sleeping on the kernel's
+  high-resolution timer wakes each connection at its due time, and the
+  generator runs with one more Go P than there are cores so that the
+  dispatcher does not wait for one. The lateness that remains is reported
+  per target as "generator send lag"; it is part of the latencies, never
+  subtracted from them.
+- **Rounds.** Targets are measured in alternating rounds (A B C A B C ...)
+  so that drift of the machine hits all alike. Ratios are against the first
+  target, rust-hyper.
+- **Sweep.** The offered rate steps up per target until p99 exceeds 10 ms
+  or a timeout, connection error or 5xx occurs; the last passing rate is
+  the sustained rate. A failed step is measured once more before the target
+  drops out, so that one disturbed step does not end its sweep. 4xx answers
+  (the corpus holds requests that a strict decoder rejects) are counted but
+  are not errors.
+- **Corpus.** All targets get the same bodies: the 50 requests of
+  ../shared/corpus/requests as 4,050 variants (81 per file) with their own
+  request and user ids (Zipf-distributed over a million users), countries,
+  IPs, OS and advertising ids; request and user ids are rewritten again for
+  every request. Bodies range from 0.2 to 22 KB.
+- **Target figures.** RSS and CPU cores of each server come from /proc; GC
+  cycles and the longest GC pause from nordbid's /metrics (the peers do not
+  expose them: n/a). The generator and the servers share the same cores, so
+  every figure includes the generator's cost; compare ratios within a run.
+- **Other cores** is the CPU that everything else on the machine used while
+  a target was measured (all busy time in /proc/stat less the target's and
+  the generator's). On a shared machine it shows how much other programs
+  disturbed a figure: with it above a few tenths of a core, the tails are
+  the machine's as much as the target's.
+
+EOF
+  cat "$out/machine.md"
+  printf '## Commands\n\n```sh\n'
+  printf 'make bench   # runs scripts/bench.sh, which ran:\n'
+  cat "$out/commands.txt"
+  printf '```\n\n'
+  printf '## Results\n\n'
+  if ((${sustained:-0} > 0)); then
+    printf 'rust-hyper sustained %s req/s in the sweep; load50 and load80 ran at ' "$sustained"
+    printf '50%% and 80%% of that. '
+  else
+    printf '**rust-hyper passed no step of the sweep, so load50 and load80 were not run.** '
+  fi
+  printf 'The generator alone sustained %s req/s against a trivial server.' "${ceiling:-0}"
+  if ((${sustained:-0} > 0 && ${sustained:-0} * 10 >= ${ceiling:-0} * 8)); then
+    printf ' **The sweep came within 20%% of that ceiling: there, the sustained rate is '
+    printf 'that of the generator and the target together, not of the target alone.**'
+  fi
+  printf '\n\n'
+  cat "$out/results.md"
+  cat <<'EOF'
+## Generator cost
+
+The generator-ceiling run above sweeps `nordbid bench` against `nordbid
+bench sink`, a trivial server that answers 204 to everything, with the
+sweep's connection count; both share the machine's cores. Its sustained
+rate is the most this machine can offer: near it, the generator (or the
+sink), not the target, is the limit. Each run's "Generator" line gives the
+CPU the generator spent per request; it is highest at low rates, where
+every request wakes sleeping threads.
+
+Without pacing the generator goes further. A closed loop against the sink,
+50 connections, 5 s (`nordbid bench --closed --connections 50 --duration 5s
+--warmup 0s --target http://127.0.0.1:18099/`), drove 91,000 req/s at
+10.6 µs of generator CPU per request on the 2-core VM on 2026-12-04.
+
+The client was chosen by measurement (`go test -run '^$' -bench RoundTrip
+./internal/loadgen`, one connection to an in-process sink, same VM and day):
+
+| client | time per request | allocations per request |
+|---|--:|--:|
+| own HTTP/1.1 client (`BenchmarkRoundTrip`) | 15.7 µs | 0 (0 B) |
+| net/http, a Transport per connection (`BenchmarkRoundTripNetHTTP`) | 34.6 µs | 58 (5.8 KB) |
+
+Not done yet: in the open loop the generator spends 40 to 70 µs of CPU per
+request on this VM, mostly waking threads, and that sets the ceiling above
+(20,000 req/s on the VM while other programs ran, 40,000 when it was
+quiet). An event loop on epoll, with the dispatcher writing the requests
+itself, would cut that cost; it is the next step if the ceiling binds the
+sweep.
+
+## Design choices of the bidder, and the numbers behind them
+
+Each choice below was measured on the same 2-core VM on 2026-12-04, before
+and after, in one run; ratios matter, absolute times move with the load
+of the machine.
+
+**HTTP layer: fasthttp for the bid listener, net/http for admin.** wrk, one
+thread, 100 connections, 8 s, corpus request 01, `--demo` data, in one run:
+
+| bid listener | req/s | p50 | p99 | GC cycles in 8 s |
+|---|--:|--:|--:|--:|
+| net/http | 29,049 | 2.81 ms | 20.9 ms | 288 |
+| fasthttp (same handler) | 44,180 | 1.66 ms | 11.0 ms | 1 |
+
+net/http allocates a request, a header map and a context per request; at
+that rate the collector ran every 28 ms. fasthttp reuses them per
+connection. Every behaviour of the listener (limits, gzip, timeouts,
+graceful shutdown, JSON errors) is kept and tested in internal/server.
+
+**JSON: a hand-written scanner over lean types** (`go test -bench .
+./internal/openrtb`, fastest of 8 runs on a loaded machine):
+
+| | time | allocations |
+|---|--:|--:|
+| decode all 50 corpus requests, nordbid | 148 µs (826 MB/s) | 0 |
+| the same with encoding/json into equivalent structs | 1.44 ms (85 MB/s) | 2,416 |
+| decode one banner request, nordbid | 0.92 µs | 0 |
+| the same with encoding/json | 8.4 µs | 30 |
+| encode a 2.5 KB response, nordbid | 2.5 µs | 0 |
+| the same with encoding/json | 6.3 µs | 1 |
+
+encoding/json would also refuse the corpus' quirks (numbers as strings,
+booleans for flags, duplicate keys with other types) that the scanner
+reads by kind. sonic and encoding/json/v2 were not measured: the scanner
+already allocates nothing, which a reflection-based decoder does not reach
+on these types. `TestBannerBidAllocatesNothing` (internal/bidder) holds
+decode, decide and encode of every banner request of the corpus at zero
+allocations.
+
+**Candidate selection: price-ranked bit sets.** Campaigns are ranked by
+price; per targeting value (country, device type, OS, domain, bundle,
+segment, channel) and per format a bit set holds the campaigns that admit
+it. A request ANDs a handful of sets and walks the result best price
+first. `go test -run '^$' -bench DecideLatency ./internal/bidder`
+(decision alone, corpus requests with varied country, device and user):
+
+| campaigns | before: price-sorted lists per format | after: bit sets |
+|--:|--:|--:|
+| 9,510 live of 10,000 | p50 2.6 µs, p99 54.7 µs | p50 2.9 µs, p99 7.3 µs |
+| 95,043 live of 100,000 | p50 7.0 µs, p99 2,829 µs | p50 9.2 µs, p99 31.0 µs |
+
+`TestPrefilterKeepsDecisions` checks on 3,000 varied requests that the bit
+sets pick the same winner as a walk over every campaign.
+
+**Garbage collector: GOGC 400 by default.** Bidding allocates nothing; the
+background loops (store polls, spend sync, index rebuilds) still made
+garbage enough for a collection every few seconds over a live heap of a
+few MB. 5,000 connections at 9,800 req/s, 2 rounds of 20 s, three builds
+side by side:
+
+| build | p99 | p99.9 | GC cycles | max GC pause | max RSS |
+|---|--:|--:|--:|--:|--:|
+| GOGC 400, idle buffers released, 8 KB read buffer | 1.99 ms | 7.25 ms | 1 | ≤ 0.04 ms | 153 MB |
+| GOGC 100, idle buffers kept, 4 KB read buffer | 3.46 ms | 11.3 ms | 2 | ≤ 1.05 ms | 341 MB |
+| GOGC 100, idle buffers released, 4 KB read buffer | 1.84 ms | 6.96 ms | 6 | ≤ 0.11 ms | 105 MB |
+
+In a second run, GOGC 400 with 8 KB against 4 KB read buffers: p99 1.41
+and 1.38 ms, p99.9 6.18 and 6.03 ms, RSS 166 and 160 MB, 4 and 1 GC
+cycles. Releasing the buffers of idle keep-alive connections is what keeps
+memory near the Rust peer's with 5,000 connections; GOGC 400 keeps
+collections to about one a minute for some tens of MB; the 4 KB read
+buffer (fasthttp's default; request bodies have their own buffer) is kept.
+GOGC and GOMEMLIMIT in the environment override the default.
+EOF
+} >"$doc"
+echo "bench: wrote $doc and $html" >&2
