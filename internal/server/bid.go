@@ -64,6 +64,7 @@ var (
 func (s *Server) handleBid(ctx *fasthttp.RequestCtx, exchange string) {
 	arrival := ctx.Time()
 	if !ctx.IsPost() {
+		ctx.SetConnectionClose() // any body it sent is left unread
 		ctx.Response.Header.Set("Allow", "POST")
 		fastError(ctx, http.StatusMethodNotAllowed, "method: bid requests are POSTed")
 		return
@@ -71,9 +72,23 @@ func (s *Server) handleBid(ctx *fasthttp.RequestCtx, exchange string) {
 	wk := s.works.Get().(*work)
 	defer s.works.Put(wk)
 
-	body, err := wk.body.decode(ctx.Request.Header.ContentEncoding(), ctx.PostBody(),
-		s.opt.MaxDecompressed)
+	// PostBody would read a streamed body whole, past any limit: read the
+	// stream here, under the limit.
+	var raw []byte
+	var err error
+	if stream := ctx.RequestBodyStream(); stream != nil {
+		raw, err = wk.body.read(stream, s.opt.MaxBody)
+	} else {
+		raw = ctx.PostBody()
+	}
+	var body []byte
+	if err == nil {
+		body, err = wk.body.decode(ctx.Request.Header.ContentEncoding(), raw,
+			s.opt.MaxDecompressed)
+	}
 	if err != nil {
+		// The rest of a refused body may still be on the wire.
+		ctx.SetConnectionClose()
 		var be *bodyError
 		errors.As(err, &be)
 		s.opt.Metrics.Request(telemetry.OtherExchange, telemetry.ResultInvalid)

@@ -83,9 +83,13 @@ func New(opt Options) *Server {
 	}
 
 	s.bid = &fasthttp.Server{
-		Handler:            s.route,
-		ErrorHandler:       s.readError,
-		MaxRequestBodySize: int(opt.MaxBody),
+		Handler:      s.route,
+		ErrorHandler: s.readError,
+		// Bodies are streamed to the handler, which reads them into its
+		// own reusable buffer under MaxBody; fasthttp reads ahead at most
+		// this much of each into a pooled buffer of steady size.
+		StreamRequestBody:  true,
+		MaxRequestBodySize: 4 << 10,
 		ReadTimeout:        opt.ReadTimeout,
 		// Answers are small and due within tmax; a client that cannot take
 		// one in 5 s is gone.
