@@ -400,6 +400,15 @@ memory near the Rust peer's with 5,000 connections; GOGC 400 keeps
 collections to about one a minute for some tens of MB; the 4 KB read
 buffer (fasthttp's default; request bodies have their own buffer) is kept.
 GOGC and GOMEMLIMIT in the environment override the default.
+
+**Request bodies: streamed into the handler's own buffer.** fasthttp
+buffers bodies in a pool that drops buffers larger than most it has seen;
+with corpus bodies from 0.2 to 22 KB that made 77 MB of garbage in 308,000
+requests (250 bytes a request, 63% of all allocation; pprof allocs
+difference over the run). The handler now reads the body stream into a
+buffer of its own, under the size limit. 1,000 connections at 14,000
+req/s for 20 s: 5 collections before, 1 after, and the allocation profile
+of the run holds only the background loops.
 EOF
 } >"$doc"
 echo "bench: wrote $doc and $html" >&2

@@ -284,7 +284,8 @@ func assetKind(a *openrtb.NativeAsset) uint8 {
 }
 
 // blocked applies the request's and the deal's blocks to a creative.
-func blocked(cr *index.Creative, req *openrtb.BidRequest, imp *openrtb.Imp, deal *openrtb.Deal) bool {
+func blocked(cr *index.Creative, req *openrtb.BidRequest, imp *openrtb.Imp,
+	deal *openrtb.Deal) bool {
 	if anyCategory(req.BCat, cr.Cats) {
 		return true
 	}

@@ -154,7 +154,8 @@ func boolean(p func(*Config) *bool) func(*Config, string) error {
 var settings = []setting{
 	{"NORDBID_LISTEN", "listen", "host:port", "bid listener address", ":8080",
 		str(func(c *Config) *string { return &c.Listen })},
-	{"NORDBID_ADMIN_LISTEN", "admin-listen", "host:port", "admin listener address (metrics, health)",
+	{"NORDBID_ADMIN_LISTEN", "admin-listen", "host:port",
+		"admin listener address (metrics, health)",
 		"127.0.0.1:8081", str(func(c *Config) *string { return &c.AdminListen })},
 	{"NORDBID_DATA_DIR", "data", "path", "directory of the embedded store and token key", "./data",
 		str(func(c *Config) *string { return &c.DataDir })},

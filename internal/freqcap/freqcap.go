@@ -53,7 +53,8 @@ func (c *Counter) shard(user uint64) *shard {
 // campaign under a cap of limit per span. A zero user (unknown) or a zero
 // limit is always allowed: uncapped campaigns do not need a user id, and
 // the bidder refuses capped campaigns to unknown users itself.
-func (c *Counter) Allow(user uint64, campaign int64, limit int, span time.Duration, now time.Time) bool {
+func (c *Counter) Allow(user uint64, campaign int64, limit int, span time.Duration,
+	now time.Time) bool {
 	if limit <= 0 || user == 0 {
 		return true
 	}

@@ -81,7 +81,8 @@ const (
 // t (token), p (clearing price, CPM in the bid's currency) and r (loss
 // reason). It returns an *Error for a notice it refuses; any other error
 // is the store's.
-func (h *Handler) Handle(ctx context.Context, kind store.NoticeKind, t, p, r string) (Outcome, error) {
+func (h *Handler) Handle(ctx context.Context, kind store.NoticeKind, t, p, r string) (
+	Outcome, error) {
 	now := h.opt.Now()
 	tok, err := h.opt.Signer.Verify(t, now)
 	switch {

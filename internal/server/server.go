@@ -147,7 +147,8 @@ func (s *Server) readError(ctx *fasthttp.RequestCtx, err error) {
 
 // Serve answers on the two listeners until ctx is cancelled, then stops
 // accepting, drains in-flight requests for at most drain, and returns.
-func (s *Server) Serve(ctx context.Context, bidLn, adminLn net.Listener, drain time.Duration) error {
+func (s *Server) Serve(ctx context.Context, bidLn, adminLn net.Listener,
+	drain time.Duration) error {
 	errc := make(chan error, 2)
 	go func() { errc <- s.bid.Serve(bidLn) }()
 	go func() { errc <- s.admin.Serve(adminLn) }()
