@@ -104,8 +104,11 @@ func portRangeResult(lo, hi uint64, connections int) Result {
 	}
 	if ports < 2*uint64(connections) {
 		r.Status = Warn
+		// The usual range, widened when the connection count needs more;
+		// ports below 1024 stay reserved.
+		low := min(portRangeLow, max(1024, portRangeHigh+1-2*connections))
 		r.Fix = fmt.Sprintf("sysctl -w net.ipv4.ip_local_port_range=\"%d %d\"",
-			portRangeLow, portRangeHigh) + persistSysctl
+			low, portRangeHigh) + persistSysctl
 	}
 	return r
 }

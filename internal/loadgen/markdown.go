@@ -62,7 +62,8 @@ func markdownTargets(p func(string, ...any), ts []TargetResult) {
 }
 
 func markdownSweep(p func(string, ...any), s SweepResult) {
-	p("**%s** sustained **%.0f req/s**%s.\n\n", s.Name, s.SustainedRPS, sweepRatio(s))
+	p("**%s** sustained **%.0f req/s**%s%s.\n\n", s.Name, s.SustainedRPS, sweepRatio(s),
+		unbounded(s))
 	p("| offered/s | achieved/s | p50 | p99 | max | errors | generator cores | verdict |\n")
 	p("|--:|--:|--:|--:|--:|--:|--:|---|\n")
 	for _, st := range s.Steps {

@@ -5,6 +5,7 @@ import (
 	"html"
 	"html/template"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -201,11 +202,13 @@ func nines(p float64) float64 {
 	return -math.Log10(1 - p/100)
 }
 
-func fmtPlain(v float64) string { return fmt.Sprintf("%g", v) }
+// fmtPlain prints an axis value with at most four significant digits, so
+// that float noise (0.6000000000000001) does not reach a label.
+func fmtPlain(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 
 func fmtThousands(v float64) string {
 	if v >= 1000 {
-		return fmt.Sprintf("%gk", v/1000)
+		return fmtPlain(v/1000) + "k"
 	}
-	return fmt.Sprintf("%g", v)
+	return fmtPlain(v)
 }

@@ -41,7 +41,8 @@ func WriteText(w io.Writer, r *Report) error {
 		}
 	}
 	for _, s := range r.Sweep {
-		p("\nsweep %s: sustained %.0f req/s%s\n", s.Name, s.SustainedRPS, sweepRatio(s))
+		p("\nsweep %s: sustained %.0f req/s%s%s\n", s.Name, s.SustainedRPS, sweepRatio(s),
+			unbounded(s))
 		p("offered/s\tachieved/s\tp50\tp99\tmax\terrors\tgenerator cores\tverdict\t\n")
 		for _, st := range s.Steps {
 			verdict := "pass"
@@ -110,6 +111,15 @@ func runtimeCells(rt *Runtime) [5]string {
 		c[4] = fmt.Sprintf("%.2f", *rt.OtherCores)
 	}
 	return c
+}
+
+// unbounded notes a sweep whose every step passed: its limit lies above
+// the last rate tried, which is then no measure of the target.
+func unbounded(s SweepResult) string {
+	if n := len(s.Steps); n > 0 && s.Steps[n-1].Pass {
+		return " (every step passed: the limit is above the sweep's last rate)"
+	}
+	return ""
 }
 
 func sweepRatio(s SweepResult) string {
