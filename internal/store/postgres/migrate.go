@@ -5,14 +5,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"nordbid/internal/store"
 )
 
 //go:embed migrations/*.sql
@@ -23,61 +21,11 @@ var migrationFiles embed.FS
 // it only has to differ from other applications' keys in the database.
 const migrateLock int64 = 0x6e6f72646269 // "nordbi"
 
-// Migration is one versioned schema change.
-type Migration struct {
-	// Version orders the migrations; it is the number that prefixes the
-	// file name (0001_init.sql is version 1).
-	Version int
-	// Name is the rest of the file name without its extension ("init").
-	Name string
-	// AppliedAt is when the migration ran on this database, in UTC; the
-	// zero time means it is still pending.
-	AppliedAt time.Time
-}
-
-// script is an embedded migration with its SQL text.
-type script struct {
-	Migration
-	sql string
-}
+// Migration is one versioned schema change and when it was applied.
+type Migration = store.Migration
 
 // scripts lists the embedded migrations in version order.
-func scripts() ([]script, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]script, 0, len(names))
-	for _, name := range names {
-		m, err := parseMigrationName(path.Base(name))
-		if err != nil {
-			return nil, err
-		}
-		b, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, script{Migration: m, sql: string(b)})
-	}
-	slices.SortFunc(out, func(a, b script) int { return a.Version - b.Version })
-	for i := 1; i < len(out); i++ {
-		if out[i].Version == out[i-1].Version {
-			return nil, fmt.Errorf("migration version %d used twice", out[i].Version)
-		}
-	}
-	return out, nil
-}
-
-// parseMigrationName splits "0001_init.sql" into version 1 and name "init".
-func parseMigrationName(file string) (Migration, error) {
-	base, ok := strings.CutSuffix(file, ".sql")
-	num, name, found := strings.Cut(base, "_")
-	v, err := strconv.Atoi(num)
-	if !ok || !found || err != nil || v <= 0 || name == "" {
-		return Migration{}, fmt.Errorf("migration file %q: want NNNN_name.sql", file)
-	}
-	return Migration{Version: v, Name: name}, nil
-}
+func scripts() ([]store.Script, error) { return store.ReadMigrations(migrationFiles) }
 
 // The bookkeeping of Migrate. It is plain SQL run outside sqlc because it
 // must work before the schema that sqlc checks against exists.
@@ -140,7 +88,7 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			// Without arguments, Exec uses the simple protocol, which
 			// runs a file of many statements.
-			if _, err := tx.Exec(ctx, s.sql); err != nil {
+			if _, err := tx.Exec(ctx, s.SQL); err != nil {
 				return err
 			}
 			_, err := tx.Exec(ctx, insertMigration, s.Version, s.Name)
@@ -155,7 +103,7 @@ func (db *DB) Migrate(ctx context.Context) ([]Migration, error) {
 }
 
 // checkKnown refuses a database migrated by a newer binary.
-func checkKnown(applied map[int]Migration, all []script) error {
+func checkKnown(applied map[int]Migration, all []store.Script) error {
 	known := all[len(all)-1].Version
 	for v := range applied {
 		if v > known {

@@ -1,6 +1,8 @@
 package postgres
 
 import (
+	"nordbid/internal/store"
+
 	"strings"
 	"testing"
 )
@@ -22,12 +24,12 @@ func FuzzParseMigrationName(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, file string) {
-		m, err := parseMigrationName(file)
+		m, err := store.ParseMigrationName(file)
 		if err != nil {
 			return
 		}
 		if m.Version <= 0 || m.Name == "" || !strings.HasSuffix(file, m.Name+".sql") {
-			t.Errorf("parseMigrationName(%q) = %+v", file, m)
+			t.Errorf("store.ParseMigrationName(%q) = %+v", file, m)
 		}
 	})
 }

@@ -5,72 +5,20 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"path"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
+
+	"nordbid/internal/store"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// Migration is one versioned schema change.
-type Migration struct {
-	// Version orders the migrations; it is the number that prefixes the
-	// file name (0001_init.sql is version 1).
-	Version int
-	// Name is the rest of the file name without its extension ("init").
-	Name string
-	// AppliedAt is when the migration ran on this database, in UTC; the
-	// zero time means it is still pending.
-	AppliedAt time.Time
-}
-
-// script is an embedded migration with its SQL text.
-type script struct {
-	Migration
-	sql string
-}
+// Migration is one versioned schema change and when it was applied.
+type Migration = store.Migration
 
 // scripts lists the embedded migrations in version order.
-func scripts() ([]script, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]script, 0, len(names))
-	for _, name := range names {
-		m, err := parseMigrationName(path.Base(name))
-		if err != nil {
-			return nil, err
-		}
-		b, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, script{Migration: m, sql: string(b)})
-	}
-	slices.SortFunc(out, func(a, b script) int { return a.Version - b.Version })
-	for i := 1; i < len(out); i++ {
-		if out[i].Version == out[i-1].Version {
-			return nil, fmt.Errorf("migration version %d used twice", out[i].Version)
-		}
-	}
-	return out, nil
-}
-
-// parseMigrationName splits "0001_init.sql" into version 1 and name "init".
-func parseMigrationName(file string) (Migration, error) {
-	base, ok := strings.CutSuffix(file, ".sql")
-	num, name, found := strings.Cut(base, "_")
-	v, err := strconv.Atoi(num)
-	if !ok || !found || err != nil || v <= 0 || name == "" {
-		return Migration{}, fmt.Errorf("migration file %q: want NNNN_name.sql", file)
-	}
-	return Migration{Version: v, Name: name}, nil
-}
+func scripts() ([]store.Script, error) { return store.ReadMigrations(migrationFiles) }
 
 const createMigrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version    INTEGER PRIMARY KEY,
@@ -106,7 +54,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 
 // apply runs one migration unless it is already recorded. The write lock
 // taken at BEGIN makes the check and the change one step.
-func apply(ctx context.Context, tx *sql.Tx, s script, all []script) error {
+func apply(ctx context.Context, tx *sql.Tx, s store.Script, all []store.Script) error {
 	var newest int
 	err := tx.QueryRowContext(ctx,
 		"SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&newest)
@@ -124,7 +72,7 @@ func apply(ctx context.Context, tx *sql.Tx, s script, all []script) error {
 	if err != nil || done > 0 {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, s.sql); err != nil {
+	if _, err := tx.ExecContext(ctx, s.SQL); err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx,

@@ -180,13 +180,13 @@ func TestParseMigrationName(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := parseMigrationName(tt.file)
+			got, err := store.ParseMigrationName(tt.file)
 			if (err != nil) != tt.wantErr {
-				t.Fatalf("parseMigrationName(%q) error = %v, want error %v",
+				t.Fatalf("store.ParseMigrationName(%q) error = %v, want error %v",
 					tt.file, err, tt.wantErr)
 			}
 			if got != tt.want {
-				t.Errorf("parseMigrationName(%q) = %+v, want %+v", tt.file, got, tt.want)
+				t.Errorf("store.ParseMigrationName(%q) = %+v, want %+v", tt.file, got, tt.want)
 			}
 		})
 	}
