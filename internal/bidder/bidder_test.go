@@ -400,3 +400,18 @@ func TestKillSwitch(t *testing.T) {
 		t.Errorf("revived: status %d (%s)", ans.Status, ans.Reason)
 	}
 }
+
+// TestFlightEndsWithoutRebuild: a campaign stops bidding when its flight
+// ends, with the index built while it was live.
+func TestFlightEndsWithoutRebuild(t *testing.T) {
+	f := newFixture(t)
+	f.add(campaign.Campaign{ID: 1, BidPrice: 1_000_000, End: t0.Add(time.Hour)})
+	f.build()
+	if ans, _ := f.bid(banner); ans.Status != http.StatusOK {
+		t.Fatalf("in flight: status %d (%s)", ans.Status, ans.Reason)
+	}
+	f.now = t0.Add(2 * time.Hour)
+	if ans, _ := f.bid(banner); ans.Status != http.StatusNoContent {
+		t.Errorf("after the flight: status %d, want 204", ans.Status)
+	}
+}

@@ -123,9 +123,10 @@ func (r *Refresher) reloadIfChanged(ctx context.Context) error {
 		return fmt.Errorf("version: %w", err)
 	}
 	cur := r.current.Load()
-	// Rebuild on a change, and at least once a minute so that flights
-	// that ended drop out of the index.
-	if cur != nil && cur.Version == v && time.Since(cur.Built) < time.Minute {
+	// Rebuild on a change only: the bid path checks each campaign's flight
+	// itself, so a flight that ends needs no rebuild, and a rebuild is
+	// the largest source of garbage left.
+	if cur != nil && cur.Version == v {
 		return nil
 	}
 	return r.rebuild(ctx, v)
