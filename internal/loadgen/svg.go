@@ -3,7 +3,6 @@ package loadgen
 import (
 	"fmt"
 	"html"
-	"html/template"
 	"math"
 	"strconv"
 	"strings"
@@ -79,7 +78,7 @@ func axisSpan(a axis) float64 {
 }
 
 // render draws the chart. All text is escaped.
-func (c *chart) render() template.HTML {
+func (c *chart) render() string {
 	var b strings.Builder
 	legendH := legendRowH * len(c.series)
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
@@ -104,7 +103,7 @@ func (c *chart) render() template.HTML {
 			padL+legendSwatchWd+6, y+6, esc(s.name))
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	return b.String()
 }
 
 // grid draws the axes, ticks and axis labels.
