@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 #
 # nordbid container image: a Go builder stage, then a scratch runtime with
-# the static binary, CA certificates, time zone data and a non-root user.
+# the static binary (time zone data embedded), CA certificates and a
+# non-root user.
 #
 #   docker build -t nordbid --build-arg VERSION=$(git describe --always) .
 #   docker run -d -p 8080:8080 -p 127.0.0.1:8081:8081 -v nordbid-data:/data \

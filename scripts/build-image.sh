@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the nordbid runtime image with buildah, without any registry: a
-# static binary built here, plus CA certificates, time zone data and a
-# passwd line taken from this (Debian) host, FROM scratch through
+# static binary built here (time zone data embedded), plus CA certificates
+# and a passwd line taken from this (Debian) host, FROM scratch through
 # deploy/Containerfile.runtime. Then it checks the image's size and config
 # and runs the binary inside it.
 #
@@ -27,16 +27,14 @@ version=${VERSION:-$(git describe --always --dirty 2>/dev/null || echo devel)}
 context() {
   local dir=$1
   rm -rf "$dir/rootfs" "$dir/data"
-  mkdir -p "$dir/rootfs/usr/local/bin" "$dir/rootfs/etc/ssl/certs" \
-    "$dir/rootfs/usr/share" "$dir/data"
+  mkdir -p "$dir/rootfs/usr/local/bin" "$dir/rootfs/etc/ssl/certs" "$dir/data"
 
   CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$version" \
     -o "$dir/rootfs/usr/local/bin/nordbid" ./cmd/nordbid
 
   cp /etc/ssl/certs/ca-certificates.crt "$dir/rootfs/etc/ssl/certs/"
-  cp -a /usr/share/zoneinfo "$dir/rootfs/usr/share/"
-  # right/ holds leap-second variants that Go's time package never reads.
-  rm -rf "$dir/rootfs/usr/share/zoneinfo/right"
+  # No zoneinfo tree: the binary embeds Go's time zone database
+  # (time/tzdata), which it uses where the host has none.
 
   printf 'nordbid:x:%d:%d:nordbid:/data:/sbin/nologin\n' "$uid" "$uid" >"$dir/rootfs/etc/passwd"
   printf 'nordbid:x:%d:\n' "$uid" >"$dir/rootfs/etc/group"
@@ -69,7 +67,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== build-image: static binary, CA bundle, zoneinfo, passwd ($version)"
+echo "== build-image: static binary with time zones, CA bundle, passwd ($version)"
 context "$work"
 if ! file_out=$(file -b "$work/rootfs/usr/local/bin/nordbid" 2>/dev/null); then
   file_out=unknown
