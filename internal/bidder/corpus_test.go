@@ -122,6 +122,55 @@ func TestBannerBidAllocatesNothing(t *testing.T) {
 	}
 }
 
+// TestCorpusBidAllocatesNothing widens the banner test to every valid
+// corpus request: video, audio, native, deals and multi-impression ones.
+func TestCorpusBidAllocatesNothing(t *testing.T) {
+	b := demoBidder(t, 0)
+	w := NewWork()
+	formats := map[string]int{}
+	for name, body := range corpusBodies(t, false) {
+		for range 3 {
+			b.Bid(w, "", body, time.Now())
+		}
+		ans := b.Bid(w, "", body, time.Now())
+		if ans.Status == http.StatusBadRequest {
+			continue
+		}
+		if ans.Status == http.StatusOK {
+			formats[kindOf(t, body)]++
+		}
+		allocs := testing.AllocsPerRun(20, func() { b.Bid(w, "", body, time.Now()) })
+		if allocs != 0 {
+			t.Errorf("%s (status %d %s): %v allocations per request, want 0",
+				name, ans.Status, ans.Reason, allocs)
+		}
+	}
+	for _, k := range []string{"banner", "video", "native"} {
+		if formats[k] == 0 {
+			t.Errorf("no %s request bid: bids by first impression's kind %v", k, formats)
+		}
+	}
+}
+
+// kindOf names the kind of a request's first impression.
+func kindOf(t *testing.T, body []byte) string {
+	t.Helper()
+	var dec openrtb.Decoder
+	var req openrtb.BidRequest
+	if err := dec.Decode(body, &req); err != nil || len(req.Imp) == 0 {
+		t.Fatalf("decode: %v", err)
+	}
+	switch imp := &req.Imp[0]; {
+	case imp.Video.Present:
+		return "video"
+	case imp.Native.Present:
+		return "native"
+	case imp.Audio.Present:
+		return "audio"
+	}
+	return "banner"
+}
+
 func benchmarkBid(b *testing.B, extra int) {
 	bd := demoBidder(b, extra)
 	bodies := corpusBodies(b, false)
