@@ -30,7 +30,7 @@ import (
 // adminHandler builds the admin API and dashboard that serve mounts on
 // the admin listener.
 func adminHandler(st store.Store, metrics *telemetry.Metrics, log *slog.Logger) http.Handler {
-	return admin.New(admin.Options{Store: st, Logger: log, Gatherer: metrics.Registry})
+	return admin.New(admin.Options{Store: st, Logger: log, Metrics: metrics})
 }
 
 const tokenUsage = `usage: nordbid token <create|list|revoke> [flags]

@@ -80,7 +80,9 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	defer stopJournal()
 	metrics := telemetry.New(bidder.Reasons())
-	metrics.Registry.MustRegister(doctor.NewCollector())
+	if err := doctor.NewCollector().Register(metrics); err != nil {
+		return err
+	}
 	signer := notice.NewSigner(key, cfg.TokenTTL)
 	srv := server.New(server.Options{
 		Bidder: bidder.New(bidder.Options{

@@ -18,9 +18,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"nordbid/internal/store"
+	"nordbid/internal/telemetry"
 )
 
 // Options configure the admin handler.
@@ -29,9 +28,9 @@ type Options struct {
 	Store store.Store
 	// Logger receives internal failures and lockouts; required.
 	Logger *slog.Logger
-	// Gatherer is the metrics registry the stats endpoint reads; nil
-	// answers stats with zeros.
-	Gatherer prometheus.Gatherer
+	// Metrics are the counters the stats endpoint reads; nil answers
+	// stats with zeros.
+	Metrics *telemetry.Metrics
 	// AuthFailures is how many bad tokens one client IP may present per
 	// minute before it gets 429; 0 means 10.
 	AuthFailures int
@@ -68,7 +67,7 @@ func New(opt Options) *API {
 	}
 	a := &API{opt: opt, mux: http.NewServeMux(),
 		limit: newLimiter(opt.AuthFailures, time.Minute),
-		stats: newSampler(opt.Gatherer)}
+		stats: newSampler(opt.Metrics)}
 	a.routes = a.table()
 	for _, rt := range a.routes {
 		a.mux.Handle(rt.method+" "+rt.pattern, a.guard(rt))

@@ -6,13 +6,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
+	"nordbid/internal/telemetry"
 )
 
 // statsJSON is the live view of the bidder for the dashboard. Rates and
 // percentiles cover the window between two samples of the metrics
-// registry, about the last statsWindow.
+// metrics, about the last statsWindow.
 type statsJSON struct {
 	At            time.Time `json:"at"`
 	WindowSeconds float64   `json:"window_seconds"`
@@ -48,8 +47,7 @@ type sample struct {
 	gcCycles             uint64
 }
 
-// histogram is cumulative bucket counts by upper bound, as Prometheus
-// keeps them.
+// histogram is cumulative bucket counts by upper bound, the last +Inf.
 type histogram struct {
 	bounds []float64
 	counts []uint64
@@ -59,31 +57,27 @@ const (
 	// statsWindow is how far back the rates look: short enough to show a
 	// change of load within seconds, long enough to smooth one slow poll.
 	statsWindow = 10 * time.Second
-	// sampleEvery bounds how often the registry is gathered, however many
+	// sampleEvery bounds how often the metrics are read, however many
 	// dashboards poll.
 	sampleEvery = time.Second
 )
 
-// sampler keeps recent samples of the registry.
+// sampler keeps recent samples of the metrics.
 type sampler struct {
-	g       prometheus.Gatherer
+	m       *telemetry.Metrics // nil: every sample is zero
 	mu      sync.Mutex
 	samples []sample
 }
 
-func newSampler(g prometheus.Gatherer) *sampler { return &sampler{g: g} }
+func newSampler(m *telemetry.Metrics) *sampler { return &sampler{m: m} }
 
 // stats takes a sample when the last is older than sampleEvery and
 // answers the change since the oldest sample within statsWindow.
-func (s *sampler) stats(now time.Time) (statsJSON, error) {
+func (s *sampler) stats(now time.Time) statsJSON {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if n := len(s.samples); n == 0 || now.Sub(s.samples[n-1].at) >= sampleEvery {
-		cur, err := s.take(now)
-		if err != nil {
-			return statsJSON{}, err
-		}
-		s.samples = append(s.samples, cur)
+		s.samples = append(s.samples, s.take(now))
 	}
 	for len(s.samples) > 2 && now.Sub(s.samples[1].at) >= statsWindow {
 		s.samples = s.samples[1:]
@@ -93,7 +87,7 @@ func (s *sampler) stats(now time.Time) (statsJSON, error) {
 	if len(s.samples) > 1 {
 		first = s.samples[0]
 	}
-	return diff(first, last), nil
+	return diff(first, last)
 }
 
 // diff computes the stats between two samples. With one sample only (the
@@ -126,69 +120,21 @@ func diff(a, b sample) statsJSON {
 	return out
 }
 
-// take gathers the registry into a sample.
-func (s *sampler) take(now time.Time) (sample, error) {
-	out := sample{at: now}
-	if s.g == nil {
-		return out, nil
+// take reads the metrics into a sample.
+func (s *sampler) take(now time.Time) sample {
+	if s.m == nil {
+		return sample{at: now}
 	}
-	fams, err := s.g.Gather()
-	if err != nil {
-		return sample{}, err
+	snap := s.m.Snapshot()
+	return sample{
+		at:       now,
+		requests: snap.Requests,
+		bids:     snap.Bids,
+		wins:     snap.Wins,
+		latency:  histogram{bounds: snap.Duration.Bounds, counts: snap.Duration.Counts},
+		pauses:   histogram{bounds: snap.GCPauses.Bounds, counts: snap.GCPauses.Counts},
+		gcCycles: snap.GCCycles,
 	}
-	for _, f := range fams {
-		switch f.GetName() {
-		case "nordbid_bid_requests_total":
-			for _, m := range f.GetMetric() {
-				n := uint64(m.GetCounter().GetValue())
-				out.requests += n
-				if label(m, "result") == "bid" {
-					out.bids += n
-				}
-			}
-		case "nordbid_notices_total":
-			for _, m := range f.GetMetric() {
-				res := label(m, "result")
-				if label(m, "kind") == "win" && (res == "recorded" || res == "charged") {
-					out.wins += uint64(m.GetCounter().GetValue())
-				}
-			}
-		case "nordbid_bid_duration_seconds":
-			out.latency = fromProm(f.GetMetric())
-		case "nordbid_gc_pause_seconds":
-			out.pauses = fromProm(f.GetMetric())
-		case "nordbid_gc_cycles_total":
-			for _, m := range f.GetMetric() {
-				out.gcCycles += uint64(m.GetCounter().GetValue())
-			}
-		}
-	}
-	return out, nil
-}
-
-func label(m *dto.Metric, name string) string {
-	for _, l := range m.GetLabel() {
-		if l.GetName() == name {
-			return l.GetValue()
-		}
-	}
-	return ""
-}
-
-// fromProm reads the first histogram of ms.
-func fromProm(ms []*dto.Metric) histogram {
-	if len(ms) == 0 || ms[0].GetHistogram() == nil {
-		return histogram{}
-	}
-	h := ms[0].GetHistogram()
-	var out histogram
-	for _, b := range h.GetBucket() {
-		out.bounds = append(out.bounds, b.GetUpperBound())
-		out.counts = append(out.counts, b.GetCumulativeCount())
-	}
-	out.bounds = append(out.bounds, math.Inf(1))
-	out.counts = append(out.counts, h.GetSampleCount())
-	return out
 }
 
 // minus returns h less an earlier read of the same histogram; an earlier
@@ -249,10 +195,6 @@ func (h histogram) upper(q float64) float64 {
 }
 
 func (a *API) getStats(w http.ResponseWriter, r *http.Request) error {
-	st, err := a.stats.stats(a.opt.Now())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
+	writeJSON(w, http.StatusOK, a.stats.stats(a.opt.Now()))
 	return nil
 }

@@ -3,15 +3,16 @@ package admin
 import (
 	"math"
 	"net/http"
+	"runtime"
 	"testing"
 	"time"
 
 	"nordbid/internal/telemetry"
 )
 
-func TestStatsFromRegistry(t *testing.T) {
+func TestStatsFromMetrics(t *testing.T) {
 	m := telemetry.New([]string{"no_match"})
-	f := newFixture(t, Options{Gatherer: m.Registry})
+	f := newFixture(t, Options{Metrics: m})
 
 	var first statsJSON
 	f.mustDo(t, "GET", "/api/v1/stats", "", http.StatusOK, &first)
@@ -37,6 +38,7 @@ func TestStatsFromRegistry(t *testing.T) {
 		m.Notice("win", "recorded")
 	}
 	m.Notice("win", "rejected")
+	runtime.GC()
 	f.clock.add(10 * time.Second)
 
 	var got statsJSON
@@ -56,6 +58,10 @@ func TestStatsFromRegistry(t *testing.T) {
 		if math.Abs(c.got-c.want) > 1e-9 {
 			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
 		}
+	}
+	if got.GCCycles == 0 || got.GCPauseMaxMS <= 0 {
+		t.Errorf("after runtime.GC: %d cycles, longest pause %v ms; want both above 0",
+			got.GCCycles, got.GCPauseMaxMS)
 	}
 	// Buckets: 0.1 to 0.25 ms holds 90, 2.5 to 5 ms holds 10.
 	if got.LatencyP50MS <= 0.1 || got.LatencyP50MS > 0.25 {

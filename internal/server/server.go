@@ -23,7 +23,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/valyala/fasthttp"
 
 	"nordbid/internal/bidder"
@@ -105,8 +104,7 @@ func New(opt Options) *Server {
 	}
 
 	admin := http.NewServeMux()
-	admin.Handle("GET /metrics", promhttp.HandlerFor(opt.Metrics.Registry,
-		promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(opt.Logger.Handler(), slog.LevelWarn)}))
+	admin.Handle("GET /metrics", opt.Metrics)
 	s.health(admin)
 	if opt.Profiling {
 		admin.HandleFunc("/debug/pprof/", pprof.Index)

@@ -1,18 +1,18 @@
 // Package telemetry sets up nordbid's metrics and logging.
 //
-// Metrics are Prometheus collectors served on the admin listener. The bid
-// path counts through pre-resolved counters, so counting a request costs a
-// few atomic adds and no allocation; label values that come from clients
-// (the exchange name in the URL) are folded to a bounded set.
+// Metrics are served on the admin listener in the Prometheus text format,
+// written by this package: the bidder needs a handful of counters, and a
+// client library cost megabytes of binary and garbage at every scrape.
+// The bid path counts through counters looked up in immutable maps, so
+// counting a request costs a map read and an atomic add and allocates
+// nothing; label values that come from clients (the exchange name in the
+// URL) are folded to a bounded set by the callers.
 package telemetry
 
 import (
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 // Result is the outcome of one bid request.
@@ -32,108 +32,129 @@ var resultNames = [resultCount]string{"bid", "nobid", "invalid", "timeout"}
 // OtherExchange is the label of exchanges that are not configured.
 const OtherExchange = "other"
 
-// Metrics are the bidder's counters. Create them with New.
-type Metrics struct {
-	Registry *prometheus.Registry
+// durationBounds are the bucket bounds of nordbid_bid_duration_seconds.
+var durationBounds = []float64{.00005, .0001, .00025, .0005, .001, .0025, .005, .01, .025,
+	.05, .1, .25}
 
-	requests  *prometheus.CounterVec
-	byExch    sync.Map // exchange name -> *[resultCount]prometheus.Counter
-	nobids    map[string]prometheus.Counter
-	nobidVec  *prometheus.CounterVec
-	duration  prometheus.Histogram
-	notices   *prometheus.CounterVec
-	spend     *prometheus.CounterVec
-	campSpend sync.Map // campaign id -> prometheus.Counter
+var (
+	requestsDesc = desc{name: "nordbid_bid_requests_total",
+		help:   "Bid requests by exchange and result (bid, nobid, invalid, timeout).",
+		labels: []string{"exchange", "result"}}
+	nobidDesc = desc{name: "nordbid_nobid_reasons_total",
+		help:   "Reasons for not bidding, one count per request or skipped impression.",
+		labels: []string{"reason"}}
+	durationDesc = desc{name: "nordbid_bid_duration_seconds",
+		help: "Time from reading a bid request to the end of writing its answer."}
+	noticesDesc = desc{name: "nordbid_notices_total",
+		help:   "Notices by kind (win, bill, loss, imp, click) and result.",
+		labels: []string{"kind", "result"}}
+	spendDesc = desc{name: "nordbid_spend_micros_total",
+		help:   "Spend charged by this process, in micros of the campaign currency.",
+		labels: []string{"campaign"}}
+)
+
+type requestKey struct {
+	exchange string
+	result   Result
 }
 
-// New registers nordbid's metrics, the Go runtime and process collectors
-// and the GC pause collector. reasons are the no-bid reasons to pre-create.
+type noticeKey struct{ kind, result string }
+
+// Metrics are the bidder's counters and the runtime and process figures
+// served with them. Create them with New; every method is safe for
+// concurrent use.
+type Metrics struct {
+	requests *counterVec[requestKey]
+	nobids   *counterVec[string]
+	duration *histogram
+	notices  *counterVec[noticeKey]
+	spend    *counterVec[int64]
+
+	// mu serialises scrapes and snapshots, which share the fields below.
+	mu     sync.Mutex
+	rt     *runtimeReader
+	gauges []gauge // sorted by name
+	cum    []uint64
+	// bufs holds idle exposition buffers. A channel rather than a
+	// sync.Pool: under load the collector runs more often than scrapes
+	// come, and would empty a pool before every one.
+	bufs chan *[]byte
+}
+
+// New creates nordbid's metrics. reasons are the no-bid reasons to
+// pre-create.
 func New(reasons []string) *Metrics {
-	m := &Metrics{Registry: prometheus.NewRegistry(), nobids: make(map[string]prometheus.Counter)}
-	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "nordbid_bid_requests_total",
-		Help: "Bid requests by exchange and result (bid, nobid, invalid, timeout).",
-	}, []string{"exchange", "result"})
-	m.nobidVec = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "nordbid_nobid_reasons_total",
-		Help: "Reasons for not bidding, one count per request or skipped impression.",
-	}, []string{"reason"})
-	m.duration = prometheus.NewHistogram(prometheus.HistogramOpts{
-		Name: "nordbid_bid_duration_seconds",
-		Help: "Time from reading a bid request to the end of writing its answer.",
-		Buckets: []float64{.00005, .0001, .00025, .0005, .001, .0025, .005, .01, .025,
-			.05, .1, .25},
-	})
-	m.notices = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "nordbid_notices_total",
-		Help: "Notices by kind (win, bill, loss, imp, click) and result.",
-	}, []string{"kind", "result"})
-	m.spend = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "nordbid_spend_micros_total",
-		Help: "Spend charged by this process, in micros of the campaign currency.",
-	}, []string{"campaign"})
-	for _, r := range reasons {
-		m.nobids[r] = m.nobidVec.WithLabelValues(r)
+	m := &Metrics{
+		requests: newCounterVec[requestKey](requestsDesc),
+		nobids:   newCounterVec[string](nobidDesc),
+		duration: newHistogram(durationDesc, durationBounds),
+		notices:  newCounterVec[noticeKey](noticesDesc),
+		spend:    newCounterVec[int64](spendDesc),
+		rt:       newRuntimeReader(),
+		cum:      make([]uint64, len(durationBounds)+1),
+		bufs:     make(chan *[]byte, 2),
 	}
-	m.Registry.MustRegister(m.requests, m.nobidVec, m.duration, m.notices, m.spend,
-		collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(
-			collectors.MetricsGC, collectors.MetricsScheduler, collectors.MetricsMemory)),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		newGCCollector())
+	for _, r := range reasons {
+		m.nobids.add(r, r)
+	}
 	return m
 }
 
-// exchange returns the counters of an exchange label, creating them on
-// first use. Callers pass only bounded labels: configured exchange names,
-// "" for the default endpoint, or OtherExchange.
-func (m *Metrics) exchange(name string) *[resultCount]prometheus.Counter {
-	if v, ok := m.byExch.Load(name); ok {
-		return v.(*[resultCount]prometheus.Counter)
-	}
-	name = strings.Clone(name) // the label may be a view of a request buffer
-	var cs [resultCount]prometheus.Counter
-	for i := range cs {
-		cs[i] = m.requests.WithLabelValues(name, resultNames[i])
-	}
-	v, _ := m.byExch.LoadOrStore(name, &cs)
-	return v.(*[resultCount]prometheus.Counter)
-}
-
-// Request counts one bid request under an exchange label.
+// Request counts one bid request under an exchange label. Callers pass
+// only bounded labels: configured exchange names, "" for the default
+// endpoint, or OtherExchange. The label may be a view of a request
+// buffer: it is copied when first seen.
 func (m *Metrics) Request(exchange string, r Result) {
-	m.exchange(exchange)[r].Inc()
+	if r < 0 || r >= resultCount {
+		return
+	}
+	c := m.requests.lookup(requestKey{exchange, r})
+	if c == nil {
+		k := requestKey{strings.Clone(exchange), r}
+		c = m.requests.add(k, k.exchange, resultNames[r])
+	}
+	c.n.Add(1)
 }
 
 // NoBid counts one no-bid reason. Reasons not given to New count as
-// "other".
+// "other", and are dropped when "other" was not given either.
 func (m *Metrics) NoBid(reason string) {
-	c, ok := m.nobids[reason]
-	if !ok {
-		c = m.nobids["other"]
+	c := m.nobids.lookup(reason)
+	if c == nil {
+		c = m.nobids.lookup("other")
 		if c == nil {
 			return
 		}
 	}
-	c.Inc()
+	c.n.Add(1)
 }
 
 // Duration records the time spent on one bid request in seconds.
 func (m *Metrics) Duration(seconds float64) {
-	m.duration.Observe(seconds)
+	m.duration.observe(seconds)
 }
 
 // Notice counts one notice by kind and result (charged, duplicate,
-// rejected, recorded).
+// rejected, recorded). Both come from bounded sets; they are copied when
+// first seen.
 func (m *Metrics) Notice(kind, result string) {
-	m.notices.WithLabelValues(kind, result).Inc()
+	c := m.notices.lookup(noticeKey{kind, result})
+	if c == nil {
+		k := noticeKey{strings.Clone(kind), strings.Clone(result)}
+		c = m.notices.add(k, k.kind, k.result)
+	}
+	c.n.Add(1)
 }
 
-// Spend adds charged micros to a campaign's spend counter.
+// Spend adds charged micros to a campaign's spend counter. A counter
+// never goes down: a negative amount is ignored.
 func (m *Metrics) Spend(campaignID int64, micros int64) {
-	v, ok := m.campSpend.Load(campaignID)
-	if !ok {
-		v, _ = m.campSpend.LoadOrStore(campaignID,
-			m.spend.WithLabelValues(strconv.FormatInt(campaignID, 10)))
+	if micros < 0 {
+		return
 	}
-	v.(prometheus.Counter).Add(float64(micros))
+	c := m.spend.lookup(campaignID)
+	if c == nil {
+		c = m.spend.add(campaignID, strconv.FormatInt(campaignID, 10))
+	}
+	c.n.Add(uint64(micros))
 }
