@@ -79,9 +79,9 @@ echo "== build-image: buildah build (vfs storage, chroot isolation) -> $image"
   -f deploy/Containerfile.runtime -t "$image" "$work" >/dev/null
 
 # Two sizes: the uncompressed layers plus config, as the manifest in local
-# storage lists them (what "docker images" shows), and the gzip-compressed
-# blobs a registry stores and a node pulls. The limit applies to the
-# compressed size; the uncompressed one is reported beside it.
+# storage lists them (what "buildah images" and "docker images" show), and
+# the gzip-compressed blobs a registry stores and a node pulls. The limit
+# applies to the uncompressed size, the larger; the other is reported.
 size=$("${b[@]}" inspect --type image --format '{{.Manifest}}' "$image" |
   grep -o '"size":[0-9]*' | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }')
 if [ "${size:-0}" -eq 0 ]; then
@@ -91,12 +91,12 @@ fi
 "${b[@]}" push --quiet --compression-format gzip "$image" "oci:$work/oci" >/dev/null
 packed=$(find "$work/oci/blobs" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
 mb() { awk -v s="$1" 'BEGIN { printf "%.1f", s / 1000000 }'; }
-echo "     image size uncompressed: $size bytes ($(mb "$size") MB)"
-if [ "$packed" -ge "$max_bytes" ]; then
-  echo "FAIL image size compressed: $packed bytes ($(mb "$packed") MB), limit $max_bytes" >&2
+if [ "$size" -ge "$max_bytes" ]; then
+  echo "FAIL image size uncompressed: $size bytes ($(mb "$size") MB), limit $max_bytes" >&2
   exit 1
 fi
-echo "ok   image size compressed: $packed bytes ($(mb "$packed") MB), limit $max_bytes"
+echo "ok   image size uncompressed: $size bytes ($(mb "$size") MB), limit $max_bytes"
+echo "     image size compressed: $packed bytes ($(mb "$packed") MB)"
 
 user=$("${b[@]}" inspect --type image --format '{{.Docker.Config.User}}' "$image")
 health=$("${b[@]}" inspect --type image --format '{{.Docker.Config.Healthcheck.Test}}' "$image")
