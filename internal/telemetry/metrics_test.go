@@ -440,6 +440,7 @@ func TestHotPathAllocatesNothing(t *testing.T) {
 		m.Duration(0.0003)
 		m.Notice("win", "charged")
 		m.Spend(42, 1500)
+		m.Spend(1<<40+7, 1500) // a key too large for the runtime's boxed small ints
 	}
 	count()
 	if n := testing.AllocsPerRun(100, count); n != 0 {
@@ -474,5 +475,18 @@ func BenchmarkScrape(b *testing.B) {
 		if _, err := m.WriteTo(io.Discard); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkSpendNewCampaign adds one spend series per iteration: the cost
+// per new series must not grow with the number already there, as it
+// would if adding copied the family.
+func BenchmarkSpendNewCampaign(b *testing.B) {
+	m := New(nil)
+	var id int64
+	b.ReportAllocs()
+	for b.Loop() {
+		id++
+		m.Spend(id, 1)
 	}
 }

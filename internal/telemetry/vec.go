@@ -21,27 +21,31 @@ type counter struct {
 	n      atomic.Uint64
 }
 
-// counterVec is a family of counters keyed by K. Lookups read an
-// immutable map through an atomic pointer, so counting takes no lock and
-// allocates nothing; adding a series copies the map under mu, which
-// happens once per label set.
+// counterVec is a family of counters keyed by K. Lookups go through a
+// sync.Map, so counting takes no lock and allocates nothing, and adding a
+// series costs the same with ten series or a hundred thousand (spend has
+// one per campaign).
 type counterVec[K comparable] struct {
 	desc
-	mu     sync.Mutex
-	byKey  atomic.Pointer[map[K]*counter]
-	sorted atomic.Pointer[[]*counter] // by label values, for exposition
+	byKey sync.Map // K -> *counter
+
+	mu  sync.Mutex
+	all []*counter // in order of creation
+	// sorted is all by label values, built at the first scrape after an
+	// add; nil until then.
+	sorted []*counter
 }
 
 func newCounterVec[K comparable](d desc) *counterVec[K] {
-	v := &counterVec[K]{desc: d}
-	v.byKey.Store(&map[K]*counter{})
-	v.sorted.Store(&[]*counter{})
-	return v
+	return &counterVec[K]{desc: d}
 }
 
 // lookup returns the series of k, or nil when it does not exist yet.
 func (v *counterVec[K]) lookup(k K) *counter {
-	return (*v.byKey.Load())[k]
+	if c, ok := v.byKey.Load(k); ok {
+		return c.(*counter)
+	}
+	return nil
 }
 
 // add returns the series of k, creating it with the given label values.
@@ -49,26 +53,29 @@ func (v *counterVec[K]) lookup(k K) *counter {
 func (v *counterVec[K]) add(k K, values ...string) *counter {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	old := *v.byKey.Load()
-	if c := old[k]; c != nil {
-		return c
+	if c, ok := v.byKey.Load(k); ok {
+		return c.(*counter)
 	}
 	c := &counter{values: values}
-	next := make(map[K]*counter, len(old)+1)
-	for key, s := range old {
-		next[key] = s
-	}
-	next[k] = c
-	list := append(slices.Clone(*v.sorted.Load()), c)
-	slices.SortFunc(list, func(a, b *counter) int { return slices.Compare(a.values, b.values) })
-	v.byKey.Store(&next)
-	v.sorted.Store(&list)
+	v.byKey.Store(k, c)
+	v.all = append(v.all, c)
+	v.sorted = nil
 	return c
 }
 
 // series returns every series, sorted by label values. The slice is
 // shared: callers must not change it.
-func (v *counterVec[K]) series() []*counter { return *v.sorted.Load() }
+func (v *counterVec[K]) series() []*counter {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.sorted == nil {
+		v.sorted = slices.Clone(v.all)
+		slices.SortFunc(v.sorted, func(a, b *counter) int {
+			return slices.Compare(a.values, b.values)
+		})
+	}
+	return v.sorted
+}
 
 // histogram counts observations in buckets with fixed upper bounds. Each
 // bucket counts only its own observations; exposition makes them
