@@ -44,6 +44,13 @@ type Refresher struct {
 	synced atomic.Int64
 	// storeErr is the last store failure, or nil.
 	storeErr atomic.Pointer[error]
+
+	// The scratch of syncSpend, kept across syncs so that a sync once a
+	// second makes little garbage. Only the goroutine that loads and
+	// runs the Refresher uses them.
+	today  map[int64]string
+	byZone map[*time.Location]string
+	got    map[int64]bool
 }
 
 // New returns a Refresher with no index yet.
@@ -162,9 +169,15 @@ func (r *Refresher) syncSpend(ctx context.Context) error {
 		return nil
 	}
 	now := time.Now()
-	today := make(map[int64]string, len(ix.Campaigns()))
+	if r.today == nil {
+		r.today = make(map[int64]string, len(ix.Campaigns()))
+		r.byZone = make(map[*time.Location]string)
+		r.got = make(map[int64]bool, len(ix.Campaigns()))
+	}
+	today, byZone, got := r.today, r.byZone, r.got
+	clear(today)
 	// Campaigns share a few time zones: format each zone's day once.
-	byZone := make(map[*time.Location]string)
+	clear(byZone)
 	var days []string
 	for _, c := range ix.Campaigns() {
 		d, ok := byZone[c.Loc]
@@ -181,7 +194,7 @@ func (r *Refresher) syncSpend(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("spend: %w", err)
 	}
-	got := make(map[int64]bool, len(spend))
+	clear(got)
 	for _, s := range spend {
 		got[s.CampaignID] = true
 		r.opt.Book.Sync(s.CampaignID, s.Total, s.Days[today[s.CampaignID]])
