@@ -79,8 +79,7 @@ func readGPP(s string) gppInfo {
 	}
 	header, body, _ := strings.Cut(s, "~")
 
-	var buf [maxGPPHeaderChars * 6 / 8]byte
-	r := bitReader{buf: buf[:]}
+	var r bitReader
 	if len(header) > maxGPPHeaderChars || !r.fill(header, maxGPPHeaderChars) {
 		return g
 	}

@@ -131,8 +131,7 @@ func TestFibonacci(t *testing.T) {
 		var b bitString
 		b.putFibonacci(v)
 		b.put(5, 3) // trailing bits the reader must leave alone
-		var buf [64]byte
-		r := bitReader{buf: buf[:]}
+		var r bitReader
 		if !r.fill(b.base64url(), 64) {
 			t.Fatalf("fill failed for %d", v)
 		}
@@ -147,8 +146,7 @@ func TestFibonacci(t *testing.T) {
 }
 
 func TestFibonacciTooLong(t *testing.T) {
-	var buf [64]byte
-	r := bitReader{buf: buf[:]}
+	var r bitReader
 	// 60 zero bits never close a code.
 	if !r.fill("AAAAAAAAAA", 64) {
 		t.Fatal("fill failed")

@@ -64,8 +64,7 @@ func readTCF(s string, vendor int) (tcfConsent, error) {
 	if vendor <= 0 {
 		limit = tcfPurposeChars
 	}
-	var buf [maxSegmentChars * 6 / 8]byte
-	r := bitReader{buf: buf[:]}
+	var r bitReader
 	if !r.fill(core, limit) {
 		return tcfConsent{}, errTCFEncoding
 	}
@@ -136,12 +135,13 @@ func (r *bitReader) vendorConsent(vendor int) (consent, ok bool) {
 	return false, true
 }
 
-// bitReader reads big-endian bit fields from base64url text decoded into
-// a caller-provided buffer, which the caller keeps on its stack.
+// bitReader reads big-endian bit fields straight from base64url text,
+// six bits a character: no decoded copy, so nothing large on the stack of
+// the goroutine that serves the bid request.
 type bitReader struct {
-	buf   []byte
-	nbits int // decoded bits in buf
-	pos   int // next bit to read
+	s     string // validated text
+	nbits int    // bits in s
+	pos   int    // next bit to read
 }
 
 // invalidSextet marks a byte outside the base64 alphabets in sextets.
@@ -161,31 +161,17 @@ var sextets = func() (t [256]byte) {
 	return t
 }()
 
-// fill decodes the first limit characters of s (fewer when s or the
-// buffer is shorter) and rewinds the reader. It reports false on a
-// character outside the alphabet.
+// fill takes the first limit characters of s (fewer when s is shorter)
+// and rewinds the reader. It reports false on a character outside the
+// alphabet.
 func (r *bitReader) fill(s string, limit int) bool {
-	limit = min(limit, len(s), len(r.buf)*8/6)
-	var acc uint32
-	bits, n := 0, 0
+	limit = min(limit, len(s))
 	for i := range limit {
-		v := sextets[s[i]]
-		if v == invalidSextet {
+		if sextets[s[i]] == invalidSextet {
 			return false
 		}
-		acc = acc<<6 | uint32(v)
-		bits += 6
-		if bits >= 8 {
-			bits -= 8
-			r.buf[n] = byte(acc >> bits)
-			n++
-		}
 	}
-	if bits > 0 {
-		r.buf[n] = byte(acc << (8 - bits))
-	}
-	r.nbits = 6 * limit
-	r.pos = 0
+	r.s, r.nbits, r.pos = s[:limit], 6*limit, 0
 	return true
 }
 
@@ -197,9 +183,9 @@ func (r *bitReader) read(n int) (uint32, bool) {
 	}
 	var v uint32
 	for n > 0 {
-		off := r.pos & 7
-		take := min(8-off, n)
-		b := uint32(r.buf[r.pos>>3]) >> (8 - off - take)
+		off := r.pos % 6
+		take := min(6-off, n)
+		b := uint32(sextets[r.s[r.pos/6]]) >> (6 - off - take)
 		v = v<<take | b&(1<<take-1)
 		r.pos += take
 		n -= take
