@@ -11,7 +11,7 @@
 #                                              builder stage uses this)
 #
 # Environment: VERSION (default: git describe, else "devel"), IMAGE
-# (default localhost/nordbid:VERSION), MAX_BYTES (limit of the compressed
+# (default localhost/nordbid:VERSION), MAX_BYTES (limit of the unpacked
 # image, default 20000000),
 # BUILDAH_ROOT (buildah storage; default /var/tmp/nordbid-buildah).
 set -euo pipefail
@@ -73,6 +73,10 @@ if ! file_out=$(file -b "$work/rootfs/usr/local/bin/nordbid" 2>/dev/null); then
   file_out=unknown
 fi
 echo "   binary: $file_out"
+
+# A rebuild under the same tag would leave the old image behind, untagged,
+# and vfs storage keeps a full copy of each: remove it first.
+"${b[@]}" rmi --force "$image" >/dev/null 2>&1 || true
 
 echo "== build-image: buildah build (vfs storage, chroot isolation) -> $image"
 "${b[@]}" build --quiet --isolation chroot --format docker \
