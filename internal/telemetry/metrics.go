@@ -97,6 +97,11 @@ func New(reasons []string) *Metrics {
 	for _, r := range reasons {
 		m.nobids.add(r, r)
 	}
+	// The default endpoint's series exist from the start, so that a rate
+	// over them reads 0 rather than absent before the first request.
+	for r := range resultCount {
+		m.requests.add(requestKey{"", r}, "", resultNames[r])
+	}
 	return m
 }
 

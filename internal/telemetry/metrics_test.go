@@ -87,8 +87,29 @@ func TestCountersCount(t *testing.T) {
 			}
 		})
 	}
-	if n := len(fams["nordbid_bid_requests_total"].samples); n != 3 {
-		t.Errorf("%d request series, want 3 (an out-of-range result counts nowhere)", n)
+	// Three counted, plus the default endpoint's four created by New.
+	if n := len(fams["nordbid_bid_requests_total"].samples); n != 7 {
+		t.Errorf("%d request series, want 7 (an out-of-range result counts nowhere)", n)
+	}
+}
+
+// TestFamiliesBeforeFirstEvent checks that a fresh process exposes every
+// family with its header, and the default endpoint's request series at 0,
+// so that alerts see zero rather than absence.
+func TestFamiliesBeforeFirstEvent(t *testing.T) {
+	fams := expose(t, New(nil))
+	for _, name := range []string{"nordbid_bid_requests_total", "nordbid_notices_total",
+		"nordbid_spend_micros_total", "nordbid_nobid_reasons_total"} {
+		if fams[name] == nil || fams[name].typ != "counter" {
+			t.Errorf("%s: not exposed as a counter before any event", name)
+		}
+	}
+	for _, r := range []string{"bid", "nobid", "invalid", "timeout"} {
+		got := value(t, fams, "nordbid_bid_requests_total", "nordbid_bid_requests_total",
+			"exchange", "", "result", r)
+		if got.raw != "0" {
+			t.Errorf("default endpoint %s: %s, want 0", r, got.raw)
+		}
 	}
 }
 
@@ -102,7 +123,8 @@ func TestSeriesSorted(t *testing.T) {
 	for _, s := range expose(t, m)["nordbid_bid_requests_total"].samples {
 		got = append(got, s.labels["exchange"]+"/"+s.labels["result"])
 	}
-	want := []string{"alpha/bid", "alpha/nobid", "mid/bid", "mid/nobid", "zeta/bid", "zeta/nobid"}
+	want := []string{"/bid", "/invalid", "/nobid", "/timeout", // the default endpoint's
+		"alpha/bid", "alpha/nobid", "mid/bid", "mid/nobid", "zeta/bid", "zeta/nobid"}
 	if !slices.Equal(got, want) {
 		t.Errorf("order %v, want %v", got, want)
 	}

@@ -115,9 +115,8 @@ func (m *Metrics) release(bp *[]byte) {
 // writeCounters writes a counter family; nothing when it has no series
 // yet.
 func writeCounters(t *text, d *desc, series []*counter) {
-	if len(series) == 0 {
-		return
-	}
+	// The header goes out without series too: the family is known, it
+	// just has not counted yet.
 	t.header(d.name, d.help, "counter")
 	for _, c := range series {
 		t.uint(d.name, d.labels, c.values, c.n.Load())
