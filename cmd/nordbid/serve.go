@@ -41,11 +41,11 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	}
 	log := telemetry.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat)
 	if os.Getenv("GOGC") == "" {
-		// Bidding makes no garbage; what little the background loops make
-		// (store polls, index rebuilds) would, at the default of 100 over
-		// a live heap of a few MB, still cost a collection every few
-		// seconds. 400 trades some tens of MB for a collection every
-		// minute or two. GOGC and GOMEMLIMIT in the environment win.
+		// Bidding makes no garbage; the background loops (store polls,
+		// spend sync) and connection churn make a little. Every collection
+		// stops the world, which on busy shared cores can take a
+		// millisecond or more: 400 makes them rare for some tens of MB.
+		// GOGC and GOMEMLIMIT in the environment win.
 		debug.SetGCPercent(400)
 	}
 
@@ -114,6 +114,10 @@ func serveUntilDone(ctx context.Context, cfg config.Config, log *slog.Logger,
 		bidLn.Close()
 		return fmt.Errorf("admin listener: %w", err)
 	}
+	// Start-up (store reads, demo seeding, the index build) leaves
+	// garbage that GOGC 400 would keep for a long while: collect it and
+	// give the pages back before traffic arrives.
+	debug.FreeOSMemory()
 	log.Info("serving", "bid", bidLn.Addr().String(), "admin", adminLn.Addr().String(),
 		"campaigns", len(ref.Index().Campaigns()))
 

@@ -212,3 +212,21 @@ func grepLines(b []byte, s string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+func TestOversizedHeadersAre431(t *testing.T) {
+	ts := newTestServer(t)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	cookie := strings.Repeat("c", 3000)
+	conn.Write([]byte("POST /openrtb2/bid HTTP/1.1\r\nHost: x\r\nCookie: " + cookie +
+		"\r\nContent-Length: 2\r\n\r\n{}"))
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	reply, _ := io.ReadAll(conn)
+	if !bytes.HasPrefix(reply, []byte("HTTP/1.1 431")) ||
+		!bytes.Contains(reply, []byte(`{"error":"headers: request line and headers larger than`)) {
+		t.Errorf("oversized headers answered %q, want 431 naming the limit", reply)
+	}
+}
