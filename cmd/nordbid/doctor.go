@@ -18,6 +18,12 @@ import (
 func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "usage: nordbid doctor [flags]\n\n"+
+			"Checks this host for nordbid serve and prints a fix for every warn and fail;\n"+
+			"exits 1 when a check fails. docs/deploy.md explains each check.\n\n")
+		fs.PrintDefaults()
+	}
 	data := fs.String("data", "./data",
 		"data directory whose fsync latency is measured (env NORDBID_DATA_DIR)")
 	conns := fs.Int("connections", doctor.DefaultConnections,
@@ -37,7 +43,12 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		*conns = n
 	}
 	if err := fs.Parse(args); err != nil {
-		return errors.Join(errUsage, err)
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		// The flag package has printed the error and the usage already;
+		// joining err would print the error a second time.
+		return errUsage
 	}
 	if fs.NArg() > 0 {
 		return errors.Join(errUsage, fmt.Errorf("doctor: unexpected argument %q", fs.Arg(0)))

@@ -13,32 +13,103 @@ import (
 	"time"
 )
 
+// dbSource says where the fleet store's URL came from, so that a fix
+// names the place to correct rather than always DATABASE_URL.
+type dbSource struct {
+	// kind is srcEnv, srcFile or srcCredential; zero means no URL is
+	// configured.
+	kind int
+	// path is the file read: DATABASE_URL_FILE's value, or the
+	// credential in $CREDENTIALS_DIRECTORY.
+	path string
+}
+
+// The places a URL comes from, in the order nordbid serve looks.
+const (
+	srcEnv = iota + 1
+	srcFile
+	srcCredential
+)
+
+// credstoreFile is where the shipped unit's LoadCredential= finds the URL.
+const credstoreFile = "/etc/credstore/nordbid.database_url"
+
+// exampleURL is a complete connection string, in both notations, for the
+// fixes to show.
+const exampleURL = "a URL such as postgres://nordbid:SECRET@db.internal:5432/nordbid " +
+	"(or key=value: host=db.internal port=5432 user=nordbid password=SECRET " +
+	"dbname=nordbid)"
+
+// String names the source for the table, e.g. "DATABASE_URL_FILE
+// /etc/nordbid/db".
+func (s dbSource) String() string {
+	switch s.kind {
+	case srcFile:
+		return "DATABASE_URL_FILE " + s.path
+	case srcCredential:
+		return "credential " + s.path
+	default:
+		return "DATABASE_URL"
+	}
+}
+
+// setTo says how to put a corrected URL in place.
+func (s dbSource) setTo() string {
+	switch s.kind {
+	case srcFile:
+		return fmt.Sprintf("write %s into %s, the file DATABASE_URL_FILE names",
+			exampleURL, shellQuote(s.path))
+	case srcCredential:
+		return fmt.Sprintf("write %s into the file the unit's LoadCredential=database_url: "+
+			"names (%s for the shipped unit; systemd hands it to nordbid as %s)",
+			exampleURL, credstoreFile, s.path)
+	default:
+		return "set DATABASE_URL to " + exampleURL
+	}
+}
+
+// pgIsReady is the pg_isready command that checks the same URL from a
+// shell.
+func (s dbSource) pgIsReady() string {
+	switch s.kind {
+	case srcFile:
+		return fmt.Sprintf(`pg_isready -d "$(cat %s)"`, shellQuote(s.path))
+	case srcCredential:
+		return fmt.Sprintf(`pg_isready -d "$(cat %s)"`, credstoreFile)
+	default:
+		return `pg_isready -d "$DATABASE_URL"`
+	}
+}
+
 // databaseURLFromEnv finds the fleet store's URL the way nordbid serve
 // does: DATABASE_URL, else the file named by DATABASE_URL_FILE, else the
 // systemd credential $CREDENTIALS_DIRECTORY/database_url. It returns ""
-// when none is set; a file that is named but unreadable is an error.
-func databaseURLFromEnv(getenv func(string) string) (string, error) {
+// when none is set; a file that is named but unreadable is an error. The
+// source is returned in both cases.
+func databaseURLFromEnv(getenv func(string) string) (string, dbSource, error) {
 	if u := getenv("DATABASE_URL"); u != "" {
-		return strings.TrimSpace(u), nil
+		return strings.TrimSpace(u), dbSource{kind: srcEnv}, nil
 	}
 	if name := getenv("DATABASE_URL_FILE"); name != "" {
+		src := dbSource{kind: srcFile, path: name}
 		b, err := os.ReadFile(name)
 		if err != nil {
-			return "", fmt.Errorf("read DATABASE_URL_FILE: %w", err)
+			return "", src, fmt.Errorf("read DATABASE_URL_FILE: %w", err)
 		}
-		return strings.TrimSpace(string(b)), nil
+		return strings.TrimSpace(string(b)), src, nil
 	}
 	if dir := getenv("CREDENTIALS_DIRECTORY"); dir != "" {
-		b, err := os.ReadFile(filepath.Join(dir, "database_url"))
+		src := dbSource{kind: srcCredential, path: filepath.Join(dir, "database_url")}
+		b, err := os.ReadFile(src.path)
 		if errors.Is(err, fs.ErrNotExist) {
-			return "", nil
+			return "", dbSource{}, nil
 		}
 		if err != nil {
-			return "", fmt.Errorf("read database_url credential: %w", err)
+			return "", src, fmt.Errorf("read database_url credential: %w", err)
 		}
-		return strings.TrimSpace(string(b)), nil
+		return strings.TrimSpace(string(b)), src, nil
 	}
-	return "", nil
+	return "", dbSource{}, nil
 }
 
 // pgTarget is one address a PostgreSQL URL points at.
@@ -51,10 +122,18 @@ type pgTarget struct {
 // the URL may carry a password.
 func checkDatabase(ctx context.Context, e env) Result {
 	r := Result{Check: "database", Status: Pass, Want: "reachable when DATABASE_URL is set"}
+	src := e.databaseSrc
 	if e.databaseErr != nil {
 		r.Status = Fail
 		r.Value = e.databaseErr.Error()
-		r.Fix = "make the file readable by the user running nordbid, or unset the variable"
+		if src.kind == srcCredential {
+			r.Fix = fmt.Sprintf("systemd could not hand over a readable credential: check "+
+				"LoadCredential=database_url: in the unit and the file it names (%s for "+
+				"the shipped unit)", credstoreFile)
+		} else {
+			r.Fix = fmt.Sprintf("make %s readable by the user that runs nordbid, or unset "+
+				"DATABASE_URL_FILE", shellQuote(src.path))
+		}
 		return r
 	}
 	if e.databaseURL == "" {
@@ -64,8 +143,8 @@ func checkDatabase(ctx context.Context, e env) Result {
 	targets, err := parseDatabaseURL(e.databaseURL)
 	if err != nil {
 		r.Status = Fail
-		r.Value = err.Error()
-		r.Fix = "set DATABASE_URL to postgres://USER@HOST:5432/DB or host=HOST port=5432 ..."
+		r.Value = fmt.Sprintf("%s (from %s)", err, src)
+		r.Fix = src.setTo()
 		return r
 	}
 
@@ -90,8 +169,8 @@ func checkDatabase(ctx context.Context, e env) Result {
 	}
 	r.Status = Fail
 	r.Value = strings.Join(tried, ", ") + " unreachable"
-	r.Fix = fmt.Sprintf("start PostgreSQL or correct DATABASE_URL; check with "+
-		"pg_isready -d \"$DATABASE_URL\" (tried %s)", strings.Join(tried, ", "))
+	r.Fix = fmt.Sprintf("start PostgreSQL, or correct the host and port in %s; check "+
+		"with %s (tried %s)", src, src.pgIsReady(), strings.Join(tried, ", "))
 	return r
 }
 
@@ -103,7 +182,7 @@ func parseDatabaseURL(s string) ([]pgTarget, error) {
 		u, err := url.Parse(s)
 		if err != nil {
 			// url.Error quotes the whole URL, password included.
-			return nil, errors.New("cannot parse DATABASE_URL as a URL")
+			return nil, errors.New("cannot parse the database URL")
 		}
 		hosts, ports = splitHostList(u.Host)
 		if h := u.Query().Get("host"); h != "" {
@@ -141,7 +220,7 @@ func splitHostList(list string) (hosts, ports string) {
 func pgTargets(hosts, ports string) ([]pgTarget, error) {
 	hs, ps := strings.Split(hosts, ","), strings.Split(ports, ",")
 	if len(ps) != 1 && len(ps) != len(hs) {
-		return nil, fmt.Errorf("DATABASE_URL has %d hosts but %d ports", len(hs), len(ps))
+		return nil, fmt.Errorf("the database URL has %d hosts but %d ports", len(hs), len(ps))
 	}
 	targets := make([]pgTarget, 0, len(hs))
 	for i, h := range hs {
@@ -171,11 +250,11 @@ func parseKeyValues(s string) (map[string]string, error) {
 	for s = strings.TrimSpace(s); s != ""; s = strings.TrimSpace(s) {
 		key, rest, ok := strings.Cut(s, "=")
 		if !ok {
-			return nil, errors.New("cannot parse DATABASE_URL: expected key=value")
+			return nil, errors.New("cannot parse the database URL: expected key=value")
 		}
 		key = strings.TrimSpace(key)
 		if !isKeyword(key) {
-			return nil, errors.New("cannot parse DATABASE_URL: bad keyword")
+			return nil, errors.New("cannot parse the database URL: bad keyword")
 		}
 		rest = strings.TrimLeft(rest, " \t")
 
@@ -192,7 +271,7 @@ func parseKeyValues(s string) (map[string]string, error) {
 				val.WriteByte(rest[i])
 			}
 			if !closed {
-				return nil, errors.New("cannot parse DATABASE_URL: unterminated quote")
+				return nil, errors.New("cannot parse the database URL: unterminated quote")
 			}
 			s = rest[i+1:]
 		} else {

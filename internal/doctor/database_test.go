@@ -76,30 +76,34 @@ func TestDatabaseURLFromEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	credential := dbSource{kind: srcCredential, path: filepath.Join(creds, "database_url")}
 	tests := []struct {
 		name    string
 		env     map[string]string
 		want    string
+		wantSrc dbSource
 		wantErr bool
 	}{
-		{"nothing set", nil, "", false},
+		{"nothing set", nil, "", dbSource{}, false},
 		{"variable wins", map[string]string{"DATABASE_URL": "postgres://env/db",
-			"DATABASE_URL_FILE": urlFile}, "postgres://env/db", false},
+			"DATABASE_URL_FILE": urlFile}, "postgres://env/db", dbSource{kind: srcEnv}, false},
 		{"file", map[string]string{"DATABASE_URL_FILE": urlFile},
-			"postgres://from-file/db", false},
-		{"missing file", map[string]string{"DATABASE_URL_FILE": urlFile + ".gone"}, "", true},
+			"postgres://from-file/db", dbSource{kind: srcFile, path: urlFile}, false},
+		{"missing file", map[string]string{"DATABASE_URL_FILE": urlFile + ".gone"}, "",
+			dbSource{kind: srcFile, path: urlFile + ".gone"}, true},
 		{"credential", map[string]string{"CREDENTIALS_DIRECTORY": creds},
-			"postgres://from-credential/db", false},
-		{"no credential", map[string]string{"CREDENTIALS_DIRECTORY": dir + "/none"}, "", false},
+			"postgres://from-credential/db", credential, false},
+		{"no credential", map[string]string{"CREDENTIALS_DIRECTORY": dir + "/none"}, "",
+			dbSource{}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := databaseURLFromEnv(func(k string) string { return tt.env[k] })
+			got, src, err := databaseURLFromEnv(func(k string) string { return tt.env[k] })
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("got error %v, want error %v", err, tt.wantErr)
 			}
-			if got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
+			if got != tt.want || src != tt.wantSrc {
+				t.Errorf("got %q from %+v, want %q from %+v", got, src, tt.want, tt.wantSrc)
 			}
 		})
 	}
@@ -155,6 +159,78 @@ func TestCheckDatabaseUnreadableFile(t *testing.T) {
 	got := checkDatabase(context.Background(), e)
 	if got.Status != Fail || !strings.Contains(got.Value, "DATABASE_URL_FILE") {
 		t.Errorf("got %s %q, want fail naming DATABASE_URL_FILE", got.Status, got.Value)
+	}
+}
+
+// TestCheckDatabaseNamesSource checks that a bad or unreachable URL's fix
+// names the place the URL came from, with a complete example to put there.
+func TestCheckDatabaseNamesSource(t *testing.T) {
+	dir := t.TempDir()
+	down := closedPort(t)
+	write := func(name, url string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(url+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	badFile := write("bad", "nonsense")
+	downFile := write("down", pgURL(down))
+	creds := filepath.Join(dir, "creds")
+	if err := os.Mkdir(creds, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	badCred := filepath.Join(creds, "database_url")
+	if err := os.WriteFile(badCred, []byte("nonsense"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const example = "postgres://nordbid:SECRET@db.internal:5432/nordbid (or key=value: " +
+		"host=db.internal port=5432 user=nordbid password=SECRET dbname=nordbid)"
+
+	tests := []struct {
+		name      string
+		env       map[string]string
+		wantValue string
+		wantFix   string
+	}{
+		{"bad variable", map[string]string{"DATABASE_URL": "nonsense"},
+			"cannot parse the database URL: expected key=value (from DATABASE_URL)",
+			"set DATABASE_URL to a URL such as " + example},
+		{"bad file", map[string]string{"DATABASE_URL_FILE": badFile},
+			"(from DATABASE_URL_FILE " + badFile + ")",
+			"write a URL such as " + example + " into " + badFile +
+				", the file DATABASE_URL_FILE names"},
+		{"bad credential", map[string]string{"CREDENTIALS_DIRECTORY": creds},
+			"(from credential " + badCred + ")",
+			"write a URL such as " + example + " into the file the unit's " +
+				"LoadCredential=database_url: names (/etc/credstore/nordbid.database_url"},
+		{"unreachable from file", map[string]string{"DATABASE_URL_FILE": downFile},
+			down + " unreachable",
+			"start PostgreSQL, or correct the host and port in DATABASE_URL_FILE " +
+				downFile + "; check with pg_isready -d \"$(cat " + downFile + ")\""},
+		{"unreachable from variable", map[string]string{"DATABASE_URL": pgURL(down)},
+			down + " unreachable",
+			"start PostgreSQL, or correct the host and port in DATABASE_URL; check with " +
+				"pg_isready -d \"$DATABASE_URL\""},
+		{"unreadable file", map[string]string{"DATABASE_URL_FILE": dir + "/gone"},
+			"read DATABASE_URL_FILE: ", "make " + dir + "/gone readable by the user that " +
+				"runs nordbid, or unset DATABASE_URL_FILE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(Config{
+				Getenv:      func(k string) string { return tt.env[k] },
+				DialTimeout: time.Second,
+			})
+			got := checkDatabase(context.Background(), e)
+			if got.Status != Fail || !strings.Contains(got.Value, tt.wantValue) {
+				t.Errorf("got %s %q, want fail with %q", got.Status, got.Value, tt.wantValue)
+			}
+			if !strings.HasPrefix(got.Fix, tt.wantFix) || strings.Contains(got.Fix, "...") {
+				t.Errorf("got fix\n%q\nwant one starting\n%q\nand complete", got.Fix, tt.wantFix)
+			}
+		})
 	}
 }
 

@@ -61,6 +61,45 @@ func TestSysctlFilePassesDoctor(t *testing.T) {
 	}
 }
 
+// TestSysctlFixesMatchDeployFile checks that each network fix sets the
+// value deploy/sysctl.d installs, in both its forms: sysctl -w followed by
+// a copy of the file, and docker run --sysctl. A fix that set another
+// value would be undone by its own persist step.
+func TestSysctlFixesMatchDeployFile(t *testing.T) {
+	var settings []string
+	for _, line := range readDeploy(t, "sysctl.d/60-nordbid.conf") {
+		key, value, _ := strings.Cut(line, "=")
+		key, value = strings.TrimSpace(key), strings.Join(strings.Fields(value), " ")
+		if strings.Contains(value, " ") {
+			value = `"` + value + `"`
+		}
+		settings = append(settings, key+"="+value)
+	}
+	if len(settings) != 4 {
+		t.Fatalf("got %d settings in the file, want the 4 doctor checks", len(settings))
+	}
+
+	for _, form := range []struct {
+		name   string
+		marks  map[string]string
+		prefix string
+	}{
+		{"host", nil, "sysctl -w "},
+		{"docker", map[string]string{".dockerenv": ""}, "docker run --sysctl "},
+	} {
+		t.Run(form.name, func(t *testing.T) {
+			fixes := networkFixes(t, weakSysctls(form.marks))
+			all := strings.Join(fixes, "\n")
+			for _, setting := range settings {
+				if !strings.Contains(all, form.prefix+setting) {
+					t.Errorf("got fixes\n%s\nwant one with %q as the file has it", all,
+						form.prefix+setting)
+				}
+			}
+		})
+	}
+}
+
 // TestOpenFileLimitsAgree checks that the unit and the limits.d file set
 // the limit the fixes name, and that it passes for the default plan.
 func TestOpenFileLimitsAgree(t *testing.T) {

@@ -93,8 +93,10 @@ type env struct {
 	connections int
 	dataDir     string
 	// databaseURL is the fleet store's URL, empty for the embedded store;
-	// databaseErr says why it could not be read.
+	// databaseSrc says where it came from, databaseErr why it could not
+	// be read.
 	databaseURL string
+	databaseSrc dbSource
 	databaseErr error
 	stealWindow time.Duration
 	dialTimeout time.Duration
@@ -120,7 +122,7 @@ func newEnv(cfg Config) env {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	e.databaseURL, e.databaseErr = databaseURLFromEnv(getenv)
+	e.databaseURL, e.databaseSrc, e.databaseErr = databaseURLFromEnv(getenv)
 	if e.fsys == nil {
 		e.fsys = os.DirFS("/")
 	}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"syscall"
 	"time"
 )
 
@@ -32,20 +34,46 @@ type fsyncSample struct {
 	median, max time.Duration
 }
 
+// writeError reports a data directory that nordbid could not use: the
+// probe could not reach it, or create, write or sync a file in it. It is a
+// fail, unlike a measurement cut short.
+type writeError struct {
+	// dir is where the probe ran: the data directory, or its nearest
+	// existing parent when the data directory does not exist yet; with
+	// lookup, the path that could not be looked up.
+	dir string
+	// op says what failed, e.g. "create probe in /var/lib".
+	op string
+	// lookup means that dir itself could not be looked up, so neither
+	// creating nor owning it would help.
+	lookup bool
+	err    error
+}
+
+func (e *writeError) Error() string { return e.op + ": " + e.err.Error() }
+func (e *writeError) Unwrap() error { return e.err }
+
+// newWriteError records a failed step; a path error is reduced to its
+// cause, since op already names the directory and the probe's random name
+// would only add noise.
+func newWriteError(dir, op string, err error) *writeError {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &writeError{dir: dir, op: op, err: err}
+}
+
 // checkFsync measures how long the data directory's storage takes to make
-// a small append durable, which bounds how fast the journal commits.
+// a small append durable, which bounds how fast the journal commits. A
+// directory that cannot be created or written fails: nordbid serve could
+// not open its store there.
 func checkFsync(ctx context.Context, e env) Result {
 	want := fmt.Sprintf("median < %s", fsyncWarn)
 	s, err := e.fsync(ctx, e.dataDir)
-	if errors.Is(err, fs.ErrPermission) {
-		return Result{
-			Check:  "fsync",
-			Status: Fail,
-			Value:  "cannot write: " + err.Error(),
-			Want:   want,
-			Fix: fmt.Sprintf("chown -R nordbid:nordbid %s (the user that runs nordbid)",
-				e.dataDir),
-		}
+	var we *writeError
+	if errors.As(err, &we) {
+		return fsyncWriteResult(e.dataDir, we)
 	}
 	if err != nil && ctx.Err() != nil {
 		return inconclusive("fsync", want, err, interrupted)
@@ -55,6 +83,65 @@ func checkFsync(ctx context.Context, e env) Result {
 			"directory on the disk nordbid will use")
 	}
 	return fsyncResult(e.dataDir, s)
+}
+
+// stateDirNote tells where the shipped unit's data directory comes from.
+const stateDirNote = "; under the shipped systemd unit, StateDirectory=nordbid creates " +
+	"/var/lib/nordbid and gives it to the service user"
+
+// fsyncWriteResult fails a data directory that cannot be used, with the
+// fix that the cause calls for.
+func fsyncWriteResult(dataDir string, we *writeError) Result {
+	r := Result{
+		Check:  "fsync",
+		Status: Fail,
+		Value:  "cannot write: " + we.Error(),
+		Want:   fmt.Sprintf("median < %s", fsyncWarn),
+	}
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		abs = dataDir
+	}
+	missing := we.dir != abs
+	if missing {
+		r.Value += fmt.Sprintf(" (%s does not exist yet)", dataDir)
+	}
+
+	dir := shellQuote(abs)
+	switch {
+	case errors.Is(we.err, syscall.ENOTDIR):
+		r.Fix = "point --data (NORDBID_DATA_DIR) at a directory, not a file"
+	case we.lookup && errors.Is(we.err, fs.ErrPermission):
+		r.Fix = fmt.Sprintf("the user that runs nordbid must be able to reach %s "+
+			"(search permission on every parent), or point --data (NORDBID_DATA_DIR) "+
+			"elsewhere", shellQuote(we.dir)) + stateDirNote
+	case errors.Is(we.err, syscall.EROFS):
+		r.Fix = "the filesystem is read-only: point --data (NORDBID_DATA_DIR) at a " +
+			"writable one" + stateDirNote
+	case errors.Is(we.err, fs.ErrPermission) && missing:
+		r.Fix = fmt.Sprintf("mkdir -p %s && chown nordbid: %s (the user that runs "+
+			"nordbid)", dir, dir) + stateDirNote
+	case errors.Is(we.err, fs.ErrPermission):
+		r.Fix = fmt.Sprintf("chown nordbid: %s (the user that runs nordbid)", dir) +
+			stateDirNote
+	default:
+		r.Fix = "point --data (NORDBID_DATA_DIR) at a writable directory on the disk " +
+			"nordbid will use" + stateDirNote
+	}
+	return r
+}
+
+// shellQuote returns s as one shell word: unchanged when it holds only
+// characters that need no quoting, else in single quotes.
+func shellQuote(s string) string {
+	safe := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' ||
+			strings.ContainsRune("/._-+,:@%=", r))
+	}) < 0
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func fsyncResult(dataDir string, s fsyncSample) Result {
@@ -83,7 +170,8 @@ func fsyncResult(dataDir string, s fsyncSample) Result {
 func round(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
 
 // measureFsync times fsyncRounds appends of 4 KiB, each made durable with
-// fsync, in a temporary file it removes afterwards.
+// fsync, in a temporary file it removes afterwards. A directory it cannot
+// reach or write is a *writeError.
 func measureFsync(ctx context.Context, dir string) (fsyncSample, error) {
 	dir, err := nearestDir(dir)
 	if err != nil {
@@ -91,7 +179,7 @@ func measureFsync(ctx context.Context, dir string) (fsyncSample, error) {
 	}
 	f, err := os.CreateTemp(dir, ".nordbid-doctor-fsync-*")
 	if err != nil {
-		return fsyncSample{}, fmt.Errorf("create probe: %w", err)
+		return fsyncSample{}, newWriteError(dir, "create probe in "+dir, err)
 	}
 	defer func() {
 		f.Close()
@@ -107,11 +195,11 @@ func measureFsync(ctx context.Context, dir string) (fsyncSample, error) {
 			return fsyncSample{}, err
 		}
 		if _, err := f.Write(block); err != nil {
-			return fsyncSample{}, fmt.Errorf("write probe: %w", err)
+			return fsyncSample{}, newWriteError(dir, "write probe in "+dir, err)
 		}
 		start := time.Now()
 		if err := f.Sync(); err != nil {
-			return fsyncSample{}, fmt.Errorf("fsync probe: %w", err)
+			return fsyncSample{}, newWriteError(dir, "fsync probe in "+dir, err)
 		}
 		if i > 0 {
 			times = append(times, time.Since(start))
@@ -124,27 +212,27 @@ func measureFsync(ctx context.Context, dir string) (fsyncSample, error) {
 
 // nearestDir returns dir, or its nearest existing ancestor: before the
 // first start the data directory may not exist, and its parent is almost
-// always on the same storage.
+// always on the same storage. A path that is a file, or that cannot be
+// looked up, is a *writeError.
 func nearestDir(dir string) (string, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("resolve data directory: %w", err)
 	}
 	for {
 		fi, err := os.Stat(dir)
 		if err == nil {
 			if !fi.IsDir() {
-				return "", fmt.Errorf("%s is not a directory", dir)
+				return "", newWriteError(dir, "use "+dir, syscall.ENOTDIR)
 			}
 			return dir, nil
 		}
-		if !errors.Is(err, fs.ErrNotExist) {
-			return "", err
+		if !errors.Is(err, fs.ErrNotExist) || filepath.Dir(dir) == dir {
+			we := newWriteError(dir, "stat "+dir, err)
+			we.lookup = true
+			return "", we
 		}
 		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", err
-		}
 		dir = parent
 	}
 }

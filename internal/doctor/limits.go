@@ -49,9 +49,11 @@ func formatLimit(n uint64) string {
 }
 
 // checkOpenFiles compares the soft open-file limit of this process with
-// the descriptors the planned connections need. Go raises the soft limit
-// to the hard one at start, so this is what nordbid serve would get when
-// started the same way as doctor.
+// the descriptors the planned connections need. It reads the limit after
+// the Go runtime adjusted it, so it is what nordbid serve gets when started
+// the same way as doctor: at start-up Go raises a soft limit below hard-1
+// to hard-1 (one below, so that it can tell whether prlimit changed the
+// limit later), and leaves one equal to the hard limit alone.
 func checkOpenFiles(e env) Result {
 	need := fdNeed(e.connections)
 	want := fmt.Sprintf(">= %d (%d connections + %d)", need, e.connections, fdReserve)
@@ -69,6 +71,11 @@ func openFilesResult(soft, hard uint64, connections int) Result {
 		Status: Pass,
 		Value:  fmt.Sprintf("soft %s, hard %s", formatLimit(soft), formatLimit(hard)),
 		Want:   fmt.Sprintf(">= %d (%d connections + %d)", need, connections, fdReserve),
+	}
+	if hard != unlimited && soft+1 == hard {
+		// Started as, say, 1024:20000, doctor (and nordbid) runs with
+		// 19999: say why, or the value looks like an off-by-one.
+		r.Value += " (Go raises the soft limit to hard-1 at start)"
 	}
 	if soft < need {
 		t := fdTarget(connections)

@@ -1,9 +1,12 @@
 package doctor
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 )
@@ -31,6 +34,74 @@ func TestCheckOpenFilesFixtures(t *testing.T) {
 				t.Errorf("got %s %q, want %s %q", got.Status, got.Value, tt.want, tt.wantValue)
 			}
 		})
+	}
+}
+
+func TestOpenFilesValue(t *testing.T) {
+	const raised = " (Go raises the soft limit to hard-1 at start)"
+	tests := []struct {
+		soft, hard uint64
+		want       string
+	}{
+		{20000, 20000, "soft 20000, hard 20000"},
+		{19999, 20000, "soft 19999, hard 20000" + raised},
+		{1024, 20000, "soft 1024, hard 20000"},
+		{unlimited - 1, unlimited, "soft 18446744073709551614, hard unlimited"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := openFilesResult(tt.soft, tt.hard, 10000).Value; got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// nofileChildEnv makes the test binary, started again by
+// TestOpenFilesReportsGoRaise, print what open_files reports and exit.
+const nofileChildEnv = "NORDBID_DOCTOR_NOFILE_CHILD"
+
+// TestOpenFilesReportsGoRaise starts a Go process with the soft limit at
+// 1024 and a higher hard limit, as "prlimit --nofile=1024:H" does, and
+// checks that open_files reports hard-1 with the reason.
+func TestOpenFilesReportsGoRaise(t *testing.T) {
+	if os.Getenv(nofileChildEnv) != "" {
+		fmt.Println(checkOpenFiles(env{fsys: os.DirFS("/"), connections: 1}).Value)
+		return
+	}
+	var orig syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &orig); err != nil {
+		t.Fatal(err)
+	}
+	if orig.Max < 4096 || orig.Max == unlimited {
+		t.Skipf("hard open-file limit %d: need a finite one of at least 4096", orig.Max)
+	}
+
+	// The child inherits the lowered soft limit; ours is restored at once,
+	// before anything else in this test process opens files.
+	low := syscall.Rlimit{Cur: 1024, Max: orig.Max}
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &low); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestOpenFilesReportsGoRaise$")
+	cmd.Env = append(os.Environ(), nofileChildEnv+"=1")
+	var out strings.Builder
+	cmd.Stdout = &out
+	startErr := cmd.Start()
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &orig); err != nil {
+		t.Fatal(err)
+	}
+	if startErr != nil {
+		t.Fatal(startErr)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("child: %v", err)
+	}
+
+	want := fmt.Sprintf("soft %d, hard %d (Go raises the soft limit to hard-1 at start)",
+		orig.Max-1, orig.Max)
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("got %q, want %q", out.String(), want)
 	}
 }
 

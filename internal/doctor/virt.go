@@ -45,6 +45,29 @@ func (p platform) sharedKernel() bool {
 	return p.container == "openvz" || p.container == "lxc"
 }
 
+// appContainer reports a container that runs one application (Docker,
+// Podman, Kubernetes and the like): no init of its own applies sysctl.d,
+// and its network sysctls are set by whoever starts it. System containers
+// and WSL run an init of their own, and proot shares the host's network:
+// all of those are set up like a VM.
+func (p platform) appContainer() bool {
+	switch p.container {
+	case "", "openvz", "lxc", "lxc-libvirt", "systemd-nspawn", "wsl", "proot":
+		return false
+	}
+	return true
+}
+
+// runCommand is the command that starts an application container on this
+// platform: "podman" in Podman, "docker" for Docker and the rest, whose
+// command lines follow Docker's.
+func (p platform) runCommand() string {
+	if p.container == "podman" {
+		return "podman"
+	}
+	return "docker"
+}
+
 // checkVirtualization reports what nordbid runs on. A KVM guest, bare
 // metal or an application container pass; a container VPS (OpenVZ, LXC)
 // warns, because the sysctls and limits the other checks ask for are out
