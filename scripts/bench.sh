@@ -484,11 +484,16 @@ The corpus is pretty-printed: half its bytes are whitespace, and skipping
 it is a third of the decoder's time in `go test -bench Decode`. A
 word-at-a-time whitespace skip was tried and measured no faster (193 µs
 against 188 to 206 µs for the 50 files, interleaved runs), so it was not
-kept. nordbid also does more per request than the peer: it bids on 50%
-of the requests against the peer's 38% and every bid carries markup and
-three signed notice URLs. The next steps are a decoder that skips values
+kept. The scheduler's share is the cost of two Ps handing work to each
+other: the same binary with GOMAXPROCS=1, side by side at 20,800 req/s
+over 1,000 connections (2 rounds of 20 s, 19:40 UTC), spent 0.62 cores
+against 0.76 with two, 18% less and below the peer's 0.66, but one P
+cannot absorb bursts (p99 11.2 ms against 3.7 ms), so the default stays
+at the CPU count. nordbid also does more per request than the peer: it
+bids on 50% of the requests against the peer's 38%, and every bid carries
+markup and three signed notice URLs. The next steps are a decoder that skips values
 it does not need without tokenizing them (keeping every syntax error a
-400), and fewer scheduler wake-ups per request.
+400), and fewer scheduler hand-offs per request.
 EOF
 } >"$doc"
 echo "bench: wrote $doc and $html" >&2
