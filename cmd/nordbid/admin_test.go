@@ -139,7 +139,8 @@ func TestAdminCampaignBidsThenPauses(t *testing.T) {
 		t.Fatalf("empty store bid for campaign %d", got)
 	}
 
-	adv := n.create(t, "/api/v1/advertisers", `{"name": "Foobar Fans", "domain": "fans.example.com"}`)
+	adv := n.create(t, "/api/v1/advertisers",
+		`{"name": "Foobar Fans", "domain": "fans.example.com"}`)
 	camp := n.create(t, "/api/v1/campaigns", fmt.Sprintf(`{"advertiser_id": %d,
 		"name": "foobar.com only", "status": "active", "bid_price_micros": 2500000,
 		"daily_budget_micros": 100000000,

@@ -95,7 +95,8 @@ func TestCorpus(t *testing.T) {
 			o.Error = errorOf(t, name, rb)
 		case resp.StatusCode == http.StatusNoContent && o.Rule != "":
 		default:
-			t.Errorf("%s: status %d, want 4xx (or a no-bid under a stated rule)", name, resp.StatusCode)
+			t.Errorf("%s: status %d, want 4xx (or a no-bid under a stated rule)",
+				name, resp.StatusCode)
 		}
 		got["invalid/"+name] = o
 	}

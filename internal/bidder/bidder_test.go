@@ -119,7 +119,8 @@ func TestBidsBestPrice(t *testing.T) {
 	}
 	b := r.SeatBid[0].Bid[0]
 	if b.CID != "2" || b.Price != 3 || r.Cur != "USD" || r.ID != "r1" {
-		t.Errorf("got cid %s price %v cur %s id %s; want 2, 3, USD, r1", b.CID, b.Price, r.Cur, r.ID)
+		t.Errorf("got cid %s price %v cur %s id %s; want 2, 3, USD, r1",
+			b.CID, b.Price, r.Cur, r.ID)
 	}
 	if !strings.Contains(b.BURL, "https://bid.test/notice/bill?t=") ||
 		!strings.Contains(b.BURL, "${AUCTION_PRICE}") {
@@ -141,10 +142,12 @@ func TestFloorAndCurrency(t *testing.T) {
 	}{
 		{"below floor", 400_000, "", banner, http.StatusNoContent, 0},
 		{"EUR floor converted", 1_000_000, "",
-			`{"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250},"bidfloor":0.95,"bidfloorcur":"EUR"}]}`,
+			`{"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250},` +
+				`"bidfloor":0.95,"bidfloorcur":"EUR"}]}`,
 			http.StatusNoContent, 0},
 		{"EUR floor met", 1_100_000, "",
-			`{"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250},"bidfloor":0.95,"bidfloorcur":"EUR"}]}`,
+			`{"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250},` +
+				`"bidfloor":0.95,"bidfloorcur":"EUR"}]}`,
 			http.StatusOK, 1.1},
 		{"GBP response", 1_000_000, "",
 			`{"id":"r","cur":["GBP"],"imp":[{"id":"1","banner":{"w":300,"h":250}}]}`,
@@ -153,7 +156,8 @@ func TestFloorAndCurrency(t *testing.T) {
 			`{"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250},"bidfloor":0.99}]}`,
 			http.StatusOK, 1},
 		{"unknown floor currency", 5_000_000, "",
-			`{"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250},"bidfloor":1,"bidfloorcur":"XXX"}]}`,
+			`{"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250},` +
+				`"bidfloor":1,"bidfloorcur":"XXX"}]}`,
 			http.StatusNoContent, 0},
 		{"default currency without a rate", 5_000_000, "",
 			`{"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250}}]}`,
@@ -266,7 +270,8 @@ func TestDealOnlyPrivateAuction(t *testing.T) {
 		t.Fatalf("private auction: status %d (%s)", ans.Status, ans.Reason)
 	}
 	if b := r.SeatBid[0].Bid[0]; b.CID != "2" || b.DealID != "D1" {
-		t.Errorf("private auction won by cid %s deal %q; want the deal campaign 2 on D1", b.CID, b.DealID)
+		t.Errorf("private auction won by cid %s deal %q; want the deal campaign 2 on D1",
+			b.CID, b.DealID)
 	}
 	_, r = f.bid(strings.Replace(pmp, "%d", "0", 1))
 	if b := r.SeatBid[0].Bid[0]; b.CID != "1" {
@@ -291,7 +296,8 @@ func TestDeadline(t *testing.T) {
 	// A request that arrived 95 ms ago with tmax 100 and a 10 ms margin is
 	// already late.
 	f.now = arrival.Add(95 * time.Millisecond)
-	ans := f.b.Bid(NewWork(), "", []byte(strings.Replace(banner, `"id":"r1"`, `"id":"r1","tmax":100`, 1)), arrival)
+	ans := f.b.Bid(NewWork(), "",
+		[]byte(strings.Replace(banner, `"id":"r1"`, `"id":"r1","tmax":100`, 1)), arrival)
 	if ans.Status != http.StatusNoContent || ans.Reason != "deadline" {
 		t.Fatalf("late request: status %d reason %q, want 204 deadline", ans.Status, ans.Reason)
 	}
@@ -322,18 +328,29 @@ func TestTargeting(t *testing.T) {
 		{"region", campaign.Targeting{Regions: []string{"BY"}}, nil, true},
 		{"device type", campaign.Targeting{DeviceTypes: []int{4, 5}}, nil, false},
 		{"os", campaign.Targeting{OS: []string{"android"}}, nil, true},
-		{"domain allow", campaign.Targeting{Domains: campaign.ListRule{Allow: []string{"news.example"}}}, nil, true},
-		{"parent domain blocked", campaign.Targeting{Domains: campaign.ListRule{Block: []string{"example"}}}, nil, false},
-		{"bundle allow on a site", campaign.Targeting{Bundles: campaign.ListRule{Allow: []string{"com.x"}}}, nil, false},
+		{"domain allow",
+			campaign.Targeting{Domains: campaign.ListRule{Allow: []string{"news.example"}}},
+			nil, true},
+		{"parent domain blocked",
+			campaign.Targeting{Domains: campaign.ListRule{Block: []string{"example"}}},
+			nil, false},
+		{"bundle allow on a site",
+			campaign.Targeting{Bundles: campaign.ListRule{Allow: []string{"com.x"}}},
+			nil, false},
 		{"publisher", campaign.Targeting{Publishers: []string{"p9"}}, nil, true},
-		{"blocked content category", campaign.Targeting{BlockedCategories: []string{"IAB12"}}, nil, false},
-		{"app channel", campaign.Targeting{Channels: []campaign.Channel{campaign.ChannelApp}}, nil, false},
-		{"site channel", campaign.Targeting{Channels: []campaign.Channel{campaign.ChannelSite}}, nil, true},
+		{"blocked content category",
+			campaign.Targeting{BlockedCategories: []string{"IAB12"}}, nil, false},
+		{"app channel",
+			campaign.Targeting{Channels: []campaign.Channel{campaign.ChannelApp}}, nil, false},
+		{"site channel",
+			campaign.Targeting{Channels: []campaign.Channel{campaign.ChannelSite}}, nil, true},
 		{"segment without user data", campaign.Targeting{Segments: []string{"s1"}}, nil, false},
 		{"hour of week", campaign.Targeting{HoursOfWeek: []int{4*24 + 12}}, nil, true},
 		{"other hour", campaign.Targeting{HoursOfWeek: []int{0}}, nil, false},
-		{"bcat subcategory", campaign.Targeting{}, func(c *campaign.Creative) { c.Categories = []string{"IAB7-39"} }, false},
-		{"badv", campaign.Targeting{}, func(c *campaign.Creative) { c.ADomain = []string{"www.bad.example"} }, false},
+		{"bcat subcategory", campaign.Targeting{},
+			func(c *campaign.Creative) { c.Categories = []string{"IAB7-39"} }, false},
+		{"badv", campaign.Targeting{},
+			func(c *campaign.Creative) { c.ADomain = []string{"www.bad.example"} }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -355,15 +372,19 @@ func TestRejectsAndSkips(t *testing.T) {
 	f := newFixture(t)
 	f.add(campaign.Campaign{ID: 1, BidPrice: 1_000_000})
 	f.build()
-	ans, _ := f.bid(`{"id":"r","imp":[{"id":"1","banner":{}},{"id":"2","banner":{"w":300,"h":250}}]}`)
+	ans, _ := f.bid(`{"id":"r","imp":[{"id":"1","banner":{}},` +
+		`{"id":"2","banner":{"w":300,"h":250}}]}`)
 	if ans.Status != http.StatusOK {
 		t.Errorf("one good imp of two: status %d", ans.Status)
 	}
-	for _, body := range []string{`{"id":"r","imp":[]}`, `not json`, `{"id":"r","imp":[{"id":"1"}]}`} {
+	for _, body := range []string{
+		`{"id":"r","imp":[]}`, `not json`, `{"id":"r","imp":[{"id":"1"}]}`,
+	} {
 		ans, _ := f.bid(body)
 		if ans.Status != http.StatusBadRequest || !json.Valid(ans.Body) ||
 			!strings.HasPrefix(string(ans.Body), `{"error":`) {
-			t.Errorf("%s: status %d body %s; want 400 with a JSON error", body, ans.Status, ans.Body)
+			t.Errorf("%s: status %d body %s; want 400 with a JSON error",
+				body, ans.Status, ans.Body)
 		}
 	}
 }
@@ -378,10 +399,12 @@ func TestPrivacyContextual(t *testing.T) {
 	if ans, _ := f.bid(strings.Replace(seg, "%s", "", 1)); ans.Status != http.StatusOK {
 		t.Fatalf("segment match: status %d (%s)", ans.Status, ans.Reason)
 	}
-	if ans, _ := f.bid(strings.Replace(seg, "%s", `,"regs":{"coppa":1}`, 1)); ans.Status == http.StatusOK {
+	if ans, _ := f.bid(strings.Replace(seg, "%s",
+		`,"regs":{"coppa":1}`, 1)); ans.Status == http.StatusOK {
 		t.Error("segment campaign bid under COPPA")
 	}
-	if ans, _ := f.bid(strings.Replace(seg, "%s", `,"regs":{"gdpr":1}`, 1)); ans.Status == http.StatusOK {
+	if ans, _ := f.bid(strings.Replace(seg, "%s",
+		`,"regs":{"gdpr":1}`, 1)); ans.Status == http.StatusOK {
 		t.Error("bid under GDPR without consent")
 	}
 }

@@ -46,7 +46,8 @@ func TestPrefilterKeepsDecisions(t *testing.T) {
 		w.req.Device.Geo.Country = pick("USA", "deu", "GBR", "", "JPN", "FRA")
 		w.req.Device.DeviceType = r.IntN(8)
 		w.req.Device.OS = pick("iOS", "android", "", "Windows")
-		w.req.Site.Domain = pick("", "site007.example.com", "www.Site042.example.com", "news.example")
+		w.req.Site.Domain = pick("", "site007.example.com", "www.Site042.example.com",
+			"news.example")
 		w.req.App.Bundle = pick("", "com.example.app007", "com.example.APP042")
 		rc := newRequestContext(&w.req, "", true, now)
 		w.prefilter(ix, &rc)
@@ -65,7 +66,8 @@ func TestPrefilterKeepsDecisions(t *testing.T) {
 				(want != nil && got.creative.Campaign.ID != want.Campaign.ID) {
 				t.Fatalf("imp %q country %q dev %d os %q domain %q bundle %q: prefilter %v, "+
 					"brute force %v", imp.ID, w.req.Device.Geo.Country, w.req.Device.DeviceType,
-					w.req.Device.OS, w.req.Site.Domain, w.req.App.Bundle, id(got.creative), id(want))
+					w.req.Device.OS, w.req.Site.Domain, w.req.App.Bundle,
+					id(got.creative), id(want))
 			}
 		}
 	}

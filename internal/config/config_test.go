@@ -50,7 +50,9 @@ func TestReportsEveryBadValue(t *testing.T) {
 	if err == nil {
 		t.Fatal("Load accepted bad values")
 	}
-	for _, want := range []string{"NORDBID_LISTEN", "NORDBID_MAX_BODY", "--token-ttl", "NORDBID_LOG_LEVEL"} {
+	for _, want := range []string{
+		"NORDBID_LISTEN", "NORDBID_MAX_BODY", "--token-ttl", "NORDBID_LOG_LEVEL",
+	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not name %s", err, want)
 		}
@@ -68,7 +70,8 @@ func TestREADMEDocumentsEverySetting(t *testing.T) {
 	Table(&buf)
 	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
 		if !bytes.Contains(readme, []byte(line)) {
-			t.Errorf("README lacks the configuration line\n%s\n(the README table is config.Table output)", line)
+			t.Errorf("README lacks the configuration line\n%s\n"+
+				"(the README table is config.Table output)", line)
 		}
 	}
 }

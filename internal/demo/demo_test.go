@@ -280,7 +280,8 @@ func TestSnapshotMatchesSeed(t *testing.T) {
 	}
 	if len(mem.Campaigns) != len(got.Campaigns) || len(mem.Creatives) != len(got.Creatives) ||
 		len(mem.Advertisers) != len(got.Advertisers) || len(mem.Rates) != len(got.Rates) {
-		t.Fatalf("in-memory %d/%d/%d/%d, seeded %d/%d/%d/%d (advertisers/campaigns/creatives/rates)",
+		t.Fatalf("in-memory %d/%d/%d/%d, seeded %d/%d/%d/%d "+
+			"(advertisers/campaigns/creatives/rates)",
 			len(mem.Advertisers), len(mem.Campaigns), len(mem.Creatives), len(mem.Rates),
 			len(got.Advertisers), len(got.Campaigns), len(got.Creatives), len(got.Rates))
 	}

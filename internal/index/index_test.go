@@ -104,7 +104,8 @@ func TestConvert(t *testing.T) {
 	for _, tt := range tests {
 		got, ok := ix.Convert(tt.v, tt.from, tt.to)
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("Convert(%d, %s, %s) = %d, %v; want %d, %v", tt.v, tt.from, tt.to, got, ok, tt.want, tt.ok)
+			t.Errorf("Convert(%d, %s, %s) = %d, %v; want %d, %v",
+				tt.v, tt.from, tt.to, got, ok, tt.want, tt.ok)
 		}
 	}
 }

@@ -78,8 +78,9 @@ func newHandlerFixture(t *testing.T) *handlerFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.h = NewHandler(Options{Store: f.st, Signer: f.signer, Index: func() *index.Index { return ix },
-		Book: f.book, Caps: f.caps, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	f.h = NewHandler(Options{Store: f.st, Signer: f.signer,
+		Index: func() *index.Index { return ix },
+		Book:  f.book, Caps: f.caps, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now: func() time.Time { return f.now }})
 	return f
 }
@@ -157,7 +158,8 @@ func TestUnsubstitutedMacroChargesBid(t *testing.T) {
 	for _, p := range []string{"${AUCTION_PRICE}", "%24%7BAUCTION_PRICE%7D", ""} {
 		t.Run(p, func(t *testing.T) {
 			f := newHandlerFixture(t)
-			if _, err := f.h.Handle(context.Background(), store.NoticeBill, f.token("b"), p, ""); err != nil {
+			if _, err := f.h.Handle(context.Background(), store.NoticeBill,
+				f.token("b"), p, ""); err != nil {
 				t.Fatal(err)
 			}
 			if got := f.st.charges["b"].Price; got != 2_000 {
@@ -171,7 +173,8 @@ func TestLossReleasesReservation(t *testing.T) {
 	f := newHandlerFixture(t)
 	a := f.book.Account(42)
 	a.Reserve(2_000, f.now)
-	if _, err := f.h.Handle(context.Background(), store.NoticeLoss, f.token("b3"), "", "102"); err != nil {
+	if _, err := f.h.Handle(context.Background(), store.NoticeLoss,
+		f.token("b3"), "", "102"); err != nil {
 		t.Fatal(err)
 	}
 	if got := a.Reserved(f.now); got != 0 {

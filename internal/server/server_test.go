@@ -49,7 +49,8 @@ func newTestServer(t *testing.T) *testServer {
 			Signer: signer, Caps: freqcap.New(), PublicURL: "http://x", Currency: "USD",
 			DefaultTMax: time.Second, Margin: time.Millisecond, Metrics: m}),
 		Notices: notice.NewHandler(notice.Options{Signer: signer,
-			Index: func() *index.Index { return ix }, Book: book, Caps: freqcap.New(), Logger: log}),
+			Index: func() *index.Index { return ix }, Book: book, Caps: freqcap.New(),
+			Logger: log}),
 		Metrics: m, Logger: log, Ready: func() error { return nil },
 		MaxBody: 1024, MaxDecompressed: 4096, ReadTimeout: time.Second, IdleTimeout: time.Second,
 	})
@@ -70,7 +71,8 @@ func newTestServer(t *testing.T) *testServer {
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	return &testServer{URL: "http://" + bidLn.Addr().String(), Admin: "http://" + adminLn.Addr().String()}
+	return &testServer{URL: "http://" + bidLn.Addr().String(),
+		Admin: "http://" + adminLn.Addr().String()}
 }
 
 func gz(t *testing.T, s string) []byte {
@@ -84,8 +86,10 @@ func gz(t *testing.T, s string) []byte {
 
 func TestBidEndpointErrors(t *testing.T) {
 	ts := newTestServer(t)
-	big := `{"id":"r1","pad":"` + strings.Repeat("x", 2000) + `","imp":[{"id":"1","banner":{"w":300,"h":250}}]}`
-	bomb := `{"id":"r1","pad":"` + strings.Repeat("x", 10000) + `","imp":[{"id":"1","banner":{"w":300,"h":250}}]}`
+	big := `{"id":"r1","pad":"` + strings.Repeat("x", 2000) +
+		`","imp":[{"id":"1","banner":{"w":300,"h":250}}]}`
+	bomb := `{"id":"r1","pad":"` + strings.Repeat("x", 10000) +
+		`","imp":[{"id":"1","banner":{"w":300,"h":250}}]}`
 	tests := []struct {
 		name   string
 		method string
@@ -178,7 +182,8 @@ func TestMalformedHTTP(t *testing.T) {
 	conn.Write([]byte("POST /openrtb2/bid HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n"))
 	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	reply, _ := io.ReadAll(conn)
-	if !bytes.HasPrefix(reply, []byte("HTTP/1.1 400")) || !bytes.Contains(reply, []byte(`{"error":`)) {
+	if !bytes.HasPrefix(reply, []byte("HTTP/1.1 400")) ||
+		!bytes.Contains(reply, []byte(`{"error":`)) {
 		t.Errorf("malformed request answered %q, want 400 with a JSON error", reply)
 	}
 }
@@ -186,7 +191,8 @@ func TestMalformedHTTP(t *testing.T) {
 func TestUnknownExchangeCountsAsOther(t *testing.T) {
 	ts := newTestServer(t)
 	for _, ex := range []string{"a", "b", "c"} {
-		resp, err := http.Post(ts.URL+"/openrtb2/bid/"+ex, "application/json", strings.NewReader(banner))
+		resp, err := http.Post(ts.URL+"/openrtb2/bid/"+ex, "application/json",
+			strings.NewReader(banner))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,8 +204,10 @@ func TestUnknownExchangeCountsAsOther(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	if !bytes.Contains(body, []byte(`nordbid_bid_requests_total{exchange="other",result="bid"} 3`)) {
-		t.Errorf("unknown exchanges not counted as other:\n%s", grepLines(body, "nordbid_bid_requests_total"))
+	if !bytes.Contains(body,
+		[]byte(`nordbid_bid_requests_total{exchange="other",result="bid"} 3`)) {
+		t.Errorf("unknown exchanges not counted as other:\n%s",
+			grepLines(body, "nordbid_bid_requests_total"))
 	}
 }
 
