@@ -62,12 +62,8 @@ func writeProcess(t *text) {
 			"Open file descriptors of the process (/proc/self/fd).", "gauge")
 		t.uint("process_open_fds", nil, nil, n)
 	}
-	var lim syscall.Rlimit
-	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil {
-		t.header("process_max_fds",
-			"Soft limit on open file descriptors of the process (RLIMIT_NOFILE).", "gauge")
-		t.uint("process_max_fds", nil, nil, lim.Cur)
-	}
+	// The open-file limit is nordbid_open_files_limit, from the doctor's
+	// host gauges: one series per fact.
 	if p.startOK {
 		t.header("process_start_time_seconds",
 			"Start time of the process, in seconds since the Unix epoch.", "gauge")

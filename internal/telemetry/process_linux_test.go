@@ -13,7 +13,7 @@ func TestProcessSeries(t *testing.T) {
 	m := New(nil)
 	before := expose(t, m)
 	for _, name := range []string{"process_resident_memory_bytes",
-		"process_virtual_memory_bytes", "process_open_fds", "process_max_fds"} {
+		"process_virtual_memory_bytes", "process_open_fds"} {
 		if s := value(t, before, name, name); s.value <= 0 {
 			t.Errorf("%s = %v, want above 0", name, s.value)
 		}
