@@ -47,11 +47,9 @@ type sample struct {
 	gcCycles             uint64
 }
 
-// histogram is cumulative bucket counts by upper bound, the last +Inf.
-type histogram struct {
-	bounds []float64
-	counts []uint64
-}
+// histogram is a read of a telemetry histogram: cumulative counts by
+// upper bound, the last +Inf.
+type histogram telemetry.Histogram
 
 const (
 	// statsWindow is how far back the rates look: short enough to show a
@@ -131,8 +129,8 @@ func (s *sampler) take(now time.Time) sample {
 		requests: snap.Requests,
 		bids:     snap.Bids,
 		wins:     snap.Wins,
-		latency:  histogram{bounds: snap.Duration.Bounds, counts: snap.Duration.Counts},
-		pauses:   histogram{bounds: snap.GCPauses.Bounds, counts: snap.GCPauses.Counts},
+		latency:  histogram(snap.Duration),
+		pauses:   histogram(snap.GCPauses),
 		gcCycles: snap.GCCycles,
 	}
 }
@@ -140,12 +138,12 @@ func (s *sampler) take(now time.Time) sample {
 // minus returns h less an earlier read of the same histogram; an earlier
 // read with other buckets (or none) is taken as empty.
 func (h histogram) minus(e histogram) histogram {
-	if len(e.counts) != len(h.counts) {
+	if len(e.Counts) != len(h.Counts) {
 		return h
 	}
-	out := histogram{bounds: h.bounds, counts: make([]uint64, len(h.counts))}
-	for i := range h.counts {
-		out.counts[i] = h.counts[i] - e.counts[i]
+	out := histogram{Bounds: h.Bounds, Counts: make([]uint64, len(h.Counts))}
+	for i := range h.Counts {
+		out.Counts[i] = h.Counts[i] - e.Counts[i]
 	}
 	return out
 }
@@ -153,42 +151,42 @@ func (h histogram) minus(e histogram) histogram {
 // quantile estimates the q-quantile by linear interpolation inside the
 // bucket that holds it; the open last bucket answers its lower bound.
 func (h histogram) quantile(q float64) float64 {
-	n := len(h.counts)
-	if n == 0 || h.counts[n-1] == 0 {
+	n := len(h.Counts)
+	if n == 0 || h.Counts[n-1] == 0 {
 		return 0
 	}
-	rank := q * float64(h.counts[n-1])
-	for i, c := range h.counts {
+	rank := q * float64(h.Counts[n-1])
+	for i, c := range h.Counts {
 		if float64(c) < rank {
 			continue
 		}
 		lo, prev := 0.0, uint64(0)
 		if i > 0 {
-			lo, prev = h.bounds[i-1], h.counts[i-1]
+			lo, prev = h.Bounds[i-1], h.Counts[i-1]
 		}
-		hi := h.bounds[i]
+		hi := h.Bounds[i]
 		if math.IsInf(hi, 1) || c == prev {
 			return lo
 		}
 		return lo + (hi-lo)*(rank-float64(prev))/float64(c-prev)
 	}
-	return h.bounds[n-2]
+	return h.Bounds[n-2]
 }
 
 // upper returns the upper bound of the bucket holding the q-quantile: a
 // pause is never reported shorter than it may have been.
 func (h histogram) upper(q float64) float64 {
-	n := len(h.counts)
-	if n == 0 || h.counts[n-1] == 0 {
+	n := len(h.Counts)
+	if n == 0 || h.Counts[n-1] == 0 {
 		return 0
 	}
-	rank := q * float64(h.counts[n-1])
-	for i, c := range h.counts {
+	rank := q * float64(h.Counts[n-1])
+	for i, c := range h.Counts {
 		if float64(c) >= rank && c > 0 {
-			if math.IsInf(h.bounds[i], 1) && i > 0 {
-				return h.bounds[i-1]
+			if math.IsInf(h.Bounds[i], 1) && i > 0 {
+				return h.Bounds[i-1]
 			}
-			return h.bounds[i]
+			return h.Bounds[i]
 		}
 	}
 	return 0

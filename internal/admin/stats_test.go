@@ -81,7 +81,7 @@ func TestStatsFromMetrics(t *testing.T) {
 }
 
 func TestHistogramQuantile(t *testing.T) {
-	h := histogram{bounds: []float64{1, 2, 4, math.Inf(1)}, counts: []uint64{0, 50, 100, 100}}
+	h := histogram{Bounds: []float64{1, 2, 4, math.Inf(1)}, Counts: []uint64{0, 50, 100, 100}}
 	tests := []struct {
 		q, want float64
 	}{

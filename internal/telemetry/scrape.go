@@ -112,11 +112,9 @@ func (m *Metrics) release(bp *[]byte) {
 	}
 }
 
-// writeCounters writes a counter family; nothing when it has no series
-// yet.
+// writeCounters writes a counter family. The header goes out without
+// series too: the family is known, it just has not counted yet.
 func writeCounters(t *text, d *desc, series []*counter) {
-	// The header goes out without series too: the family is known, it
-	// just has not counted yet.
 	t.header(d.name, d.help, "counter")
 	for _, c := range series {
 		t.uint(d.name, d.labels, c.values, c.n.Load())
@@ -127,11 +125,7 @@ func writeCounters(t *text, d *desc, series []*counter) {
 // uses m.cum.
 func (m *Metrics) writeDuration(t *text) {
 	h := m.duration
-	var cum uint64
-	for i := range h.counts {
-		cum += h.counts[i].Load()
-		m.cum[i] = cum
-	}
+	h.cumulative(m.cum)
 	t.header(h.name, h.help, "histogram")
 	t.histogram(h.name, h.bounds, m.cum, h.sumFloat())
 }

@@ -143,10 +143,16 @@ func (h *histogram) read() Histogram {
 		Counts: make([]uint64, len(h.counts)),
 		Sum:    h.sumFloat(),
 	}
+	h.cumulative(out.Counts)
+	return out
+}
+
+// cumulative fills dst, of one entry per bucket, with the cumulative
+// counts.
+func (h *histogram) cumulative(dst []uint64) {
 	var cum uint64
 	for i := range h.counts {
 		cum += h.counts[i].Load()
-		out.Counts[i] = cum
+		dst[i] = cum
 	}
-	return out
 }
