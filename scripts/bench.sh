@@ -365,9 +365,8 @@ booleans for flags, duplicate keys with other types) that the scanner
 reads by kind. sonic, the fastest of the others, is twice as slow and
 allocates for every string it keeps; a decoder that allocates per request
 brings the collector back, whatever its speed.
-`TestBannerBidAllocatesNothing` and `TestCorpusBidAllocatesNothing`
-(internal/bidder) hold decode, decide and encode of every valid corpus
-request (banner, video, audio, native, deals)
+`TestBidAllocatesNothing` (internal/bidder) holds decode, decide and
+encode of every valid corpus request (banner, video, audio, native, deals)
 at zero allocations; `TestBidHandlerAllocatesNothing` (internal/server)
 holds the whole handler there too, body read from the connection and
 gunzipped included.
@@ -452,7 +451,7 @@ run, this list is not):
 | p99 and p99.9 at 50% load at most 1.0x | p99 0.96x, p99.9 0.82x | yes |
 | p99 and p99.9 at 80% load at most 1.0x | p99 1.45x, p99.9 1.46x | no |
 | seed (5,000 connections, 9,800 req/s): p99 at most 2 ms, p99.9 at most 5 ms | p99 1.59 ms, p99.9 5.38 ms (the Rust peer: 1.40 and 5.73 ms) | p99 only |
-| no garbage on the hot path | the three allocation tests: 0 allocations | yes |
+| no garbage on the hot path | the allocation tests: 0 allocations | yes |
 | at most 2 GC cycles and 100 µs pause in 60 s at 80% load | 0 cycles in the three load80 rounds (90 s), none in the seed or load50 rounds either | yes |
 | RSS with 5,000 connections at most 1.5x rust-hyper | 156 MB against 106 MB, 1.47x | yes |
 | decision p99 at most 20 µs (10,000) and 50 µs (100,000 campaigns) | 6.1 µs and 17.3 µs (`BenchmarkDecideLatency10k`/`100k`, same day) | yes |

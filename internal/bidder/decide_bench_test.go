@@ -30,7 +30,7 @@ func benchmarkDecideLatency(b *testing.B, extra int) {
 		Currency: "USD", DefaultTMax: time.Second, Margin: 10 * time.Millisecond,
 	})
 	var works []*Work
-	for _, body := range corpusBodies(b, false) {
+	for _, body := range corpusBodies(b) {
 		w := NewWork()
 		if w.dec.Decode(body, &w.req) == nil {
 			works = append(works, w)

@@ -32,7 +32,7 @@ func TestPrefilterKeepsDecisions(t *testing.T) {
 		DefaultTMax: time.Second,
 	})
 	var works []*Work
-	for _, body := range corpusBodies(t, false) {
+	for _, body := range corpusBodies(t) {
 		w := NewWork()
 		if w.dec.Decode(body, &w.req) == nil && len(w.req.Imp) > 0 {
 			works = append(works, w)
