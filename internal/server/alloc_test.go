@@ -20,19 +20,19 @@ import (
 	"nordbid/internal/freqcap"
 	"nordbid/internal/index"
 	"nordbid/internal/notice"
+	"nordbid/internal/store"
 	"nordbid/internal/telemetry"
 )
 
-// demoServer is a Server over the demo campaigns, not listening: tests
-// drive its handler with in-memory requests.
-func demoServer(t *testing.T) *Server {
+// buildServer is a Server bidding from snap, not yet listening.
+func buildServer(t *testing.T, snap *store.Snapshot, maxBody, maxDecompressed int64) *Server {
 	t.Helper()
 	book := budget.NewBook(time.Minute)
-	ix, err := index.Build(demo.Snapshot(demo.Options{}), 1, book, time.Now())
+	ix, err := index.Build(snap, 1, book, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	signer := notice.NewSigner([]byte("alloc-test-key"), time.Hour)
+	signer := notice.NewSigner([]byte("test-key"), time.Hour)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	m := telemetry.New(bidder.Reasons())
 	return New(Options{
@@ -43,9 +43,15 @@ func demoServer(t *testing.T) *Server {
 			Index: func() *index.Index { return ix }, Book: book, Caps: freqcap.New(),
 			Logger: log}),
 		Metrics: m, Logger: log, Ready: func() error { return nil },
-		MaxBody: 256 << 10, MaxDecompressed: 1 << 20, ReadTimeout: time.Second,
+		MaxBody: maxBody, MaxDecompressed: maxDecompressed, ReadTimeout: time.Second,
 		IdleTimeout: time.Second,
 	})
+}
+
+// demoServer is a Server over the demo campaigns, not listening: tests
+// drive its handler with in-memory requests.
+func demoServer(t *testing.T) *Server {
+	return buildServer(t, demo.Snapshot(demo.Options{}), 256<<10, 1<<20)
 }
 
 // TestBidHandlerAllocatesNothing extends the bidder's allocation tests to

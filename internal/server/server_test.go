@@ -6,21 +6,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"nordbid/internal/bidder"
-	"nordbid/internal/budget"
 	"nordbid/internal/campaign"
-	"nordbid/internal/freqcap"
-	"nordbid/internal/index"
-	"nordbid/internal/notice"
 	"nordbid/internal/store"
-	"nordbid/internal/telemetry"
 )
 
 const banner = `{"id":"r1","imp":[{"id":"1","banner":{"w":300,"h":250}}]}`
@@ -30,30 +23,13 @@ type testServer struct{ URL, Admin string }
 
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
-	book := budget.NewBook(time.Minute)
-	ix, err := index.Build(&store.Snapshot{
+	s := buildServer(t, &store.Snapshot{
 		Advertisers: []campaign.Advertiser{{ID: 1, Status: campaign.StatusActive}},
 		Campaigns: []campaign.Campaign{{ID: 1, AdvertiserID: 1, Status: campaign.StatusActive,
 			BidPrice: 1_000_000}},
 		Creatives: []campaign.Creative{{ID: 1, CampaignID: 1, Status: campaign.StatusActive,
 			Format: campaign.FormatBanner, W: 300, H: 250, Markup: "<b>ad</b>"}},
-	}, 1, book, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer := notice.NewSigner([]byte("k"), time.Hour)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	m := telemetry.New(bidder.Reasons())
-	s := New(Options{
-		Bidder: bidder.New(bidder.Options{Index: func() *index.Index { return ix },
-			Signer: signer, Caps: freqcap.New(), PublicURL: "http://x", Currency: "USD",
-			DefaultTMax: time.Second, Margin: time.Millisecond, Metrics: m}),
-		Notices: notice.NewHandler(notice.Options{Signer: signer,
-			Index: func() *index.Index { return ix }, Book: book, Caps: freqcap.New(),
-			Logger: log}),
-		Metrics: m, Logger: log, Ready: func() error { return nil },
-		MaxBody: 1024, MaxDecompressed: 4096, ReadTimeout: time.Second, IdleTimeout: time.Second,
-	})
+	}, 1024, 4096)
 	bidLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
