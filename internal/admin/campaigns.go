@@ -278,10 +278,8 @@ func (a *API) parentExists(r *http.Request, field string, id int64,
 
 // patchCampaign applies the fields of the body onto the stored campaign.
 //
-// TODO: the read and the write are two store calls, so two operators
-// patching the same campaign at once can lose one change (last writer
-// wins). An If-Match header carrying updated_at, checked in the store's
-// update, would turn that into a 409.
+// The read and the write are two store calls, so two operators patching
+// the same campaign at once can lose one change: the last writer wins.
 func (a *API) patchCampaign(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {

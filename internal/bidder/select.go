@@ -295,9 +295,9 @@ func blocked(cr *index.Creative, req *openrtb.BidRequest, imp *openrtb.Imp,
 				return true
 			}
 		}
-		// TODO: bapp names the advertised apps' bundles, which creatives
-		// do not carry; an app's bundle listed in adomain is the only one
-		// matched, so other app-install creatives escape bapp.
+		// bapp names the advertised apps' bundles, which creatives do not
+		// carry: an app's bundle listed in adomain is the only one matched,
+		// so other app-install creatives escape bapp.
 		if containsFold(req.BApp, d) {
 			return true
 		}

