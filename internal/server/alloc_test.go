@@ -1,3 +1,5 @@
+//go:build linux
+
 package server
 
 import (
@@ -5,14 +7,14 @@ import (
 	"compress/gzip"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
-	"github.com/valyala/fasthttp"
+	"golang.org/x/sys/unix"
 
 	"nordbid/internal/bidder"
 	"nordbid/internal/budget"
@@ -55,31 +57,27 @@ func demoServer(t *testing.T) *Server {
 }
 
 // TestBidHandlerAllocatesNothing extends the bidder's allocation tests to
-// the server's part of a request: reading the body from the connection's
-// stream under its limit, gunzipping it, counting and answering. Every
-// valid corpus request is sent streamed, as the listener receives bodies,
-// and once gzipped.
+// the server's part of a request: parsing it from the bytes a connection
+// read, gunzipping, counting, answering and writing the answer to the
+// socket. Every valid corpus request is sent plain and once gzipped.
 func TestBidHandlerAllocatesNothing(t *testing.T) {
 	s := demoServer(t)
 	files, err := filepath.Glob("../../../shared/corpus/requests/*.json")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("corpus missing: %v", err)
 	}
-	var ctx fasthttp.RequestCtx
-	ctx.Init(&fasthttp.Request{}, &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)}, nil)
-	var src bytes.Reader
-	send := func(body []byte, gzipped bool) int {
-		ctx.Request.Reset()
-		ctx.Response.Reset()
-		ctx.Request.Header.SetMethod(http.MethodPost)
-		ctx.Request.SetRequestURI("/openrtb2/bid")
-		if gzipped {
-			ctx.Request.Header.Set("Content-Encoding", "gzip")
+	l, peer := loopWithConn(t, s)
+	c := l.conns[peer.local]
+	reply := make([]byte, 256<<10)
+	send := func(req []byte) int {
+		l.now = time.Now()
+		l.answer(c, req)
+		n, err := unix.Read(peer.remote, reply)
+		if err != nil || n < 12 {
+			return 0
 		}
-		src.Reset(body)
-		ctx.Request.SetBodyStream(&src, len(body))
-		s.route(&ctx)
-		return ctx.Response.StatusCode()
+		status, _ := strconv.Atoi(string(reply[9:12]))
+		return status
 	}
 	bids := 0
 	for _, f := range files {
@@ -95,17 +93,21 @@ func TestBidHandlerAllocatesNothing(t *testing.T) {
 			body    []byte
 			gzipped bool
 		}{{body, false}, {zipped.Bytes(), true}} {
+			req := postRequest("/openrtb2/bid", tc.body, tc.gzipped)
 			for range 3 {
-				send(tc.body, tc.gzipped)
+				send(req)
 			}
-			status := send(tc.body, tc.gzipped)
+			status := send(req)
 			if status == http.StatusBadRequest {
 				continue // a refusal builds its message
 			}
 			if status == http.StatusOK {
 				bids++
 			}
-			allocs := testing.AllocsPerRun(20, func() { send(tc.body, tc.gzipped) })
+			if status == 0 {
+				t.Fatalf("%s: no answer", filepath.Base(f))
+			}
+			allocs := testing.AllocsPerRun(20, func() { send(req) })
 			if allocs != 0 {
 				t.Errorf("%s (gzip %v, status %d): %v allocations per request, want 0",
 					filepath.Base(f), tc.gzipped, status, allocs)
@@ -115,4 +117,41 @@ func TestBidHandlerAllocatesNothing(t *testing.T) {
 	if bids == 0 {
 		t.Error("no request bid: the test would prove nothing")
 	}
+}
+
+// postRequest is an HTTP/1.1 POST of body to path, gzipped or not.
+func postRequest(path string, body []byte, gzipped bool) []byte {
+	head := "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+	if gzipped {
+		head += "Content-Encoding: gzip\r\n"
+	}
+	head += "Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n"
+	return append([]byte(head), body...)
+}
+
+// socketPair is a connection's two ends: local is the loop's.
+type socketPair struct{ local, remote int }
+
+// loopWithConn is an event loop of s, not running, that owns one end of a
+// socket pair; the test holds the other.
+func loopWithConn(t *testing.T, s *Server) (*loop, socketPair) {
+	t.Helper()
+	b, err := newBidListener(s, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.closeLoops)
+	fds, err := unix.Socketpair(unix.AF_UNIX,
+		unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(fds[1]) })
+	l := b.loops[0]
+	l.now = time.Now()
+	l.add(fds[0])
+	if l.conns[fds[0]] == nil {
+		t.Fatal("the loop did not take the connection")
+	}
+	return l, socketPair{fds[0], fds[1]}
 }

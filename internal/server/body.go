@@ -23,31 +23,11 @@ func (e *bodyError) Error() string { return e.msg }
 // bodyReader decompresses request bodies into a reusable buffer under a
 // size limit.
 type bodyReader struct {
-	raw   bytes.Buffer
 	src   bytes.Reader
 	plain bytes.Buffer
 	gz    *gzip.Reader
 	// lim bounds a read; kept here, a limit costs no allocation.
 	lim io.LimitedReader
-}
-
-// read returns the body as sent, read from stream into a reusable buffer,
-// at most max bytes. Reading it here rather than letting fasthttp buffer
-// it keeps bodies of every size out of the garbage: fasthttp's buffer pool
-// drops buffers larger than most, and corpus bodies range from 0.2 to
-// 22 KB.
-func (br *bodyReader) read(stream io.Reader, max int64) ([]byte, error) {
-	br.raw.Reset()
-	br.lim = io.LimitedReader{R: stream, N: max + 1}
-	n, err := br.raw.ReadFrom(&br.lim)
-	br.lim.R = nil
-	if n > max {
-		return nil, tooLarge(max, "body")
-	}
-	if err != nil {
-		return nil, &bodyError{http.StatusBadRequest, "body: not read whole"}
-	}
-	return br.raw.Bytes(), nil
 }
 
 var (

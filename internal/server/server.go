@@ -1,13 +1,15 @@
 // Package server runs nordbid's two listeners: the bid listener that
 // exchanges call (bids and notices) and the admin listener (metrics,
-// health, admin API). It owns reading bodies under limits, timeouts and
+// health, admin API). It owns reading requests under limits, timeouts and
 // graceful shutdown; the decisions are the bidder's and the notice
 // handler's.
 //
-// The bid listener runs on fasthttp, which reuses its request and response
-// objects per connection: with net/http the allocations of each request
-// cost a garbage collection every few milliseconds at load (measured in
-// BENCHMARKS.md). The admin listener keeps net/http.
+// The bid listener speaks HTTP/1.1 itself, on one epoll event loop per CPU
+// (loop_linux.go): a request costs one read and one write system call, no
+// goroutine switch and no memory of its own, and an idle keep-alive
+// connection costs a few hundred bytes instead of a goroutine stack and
+// buffers. BENCHMARKS.md has the measurements that chose it over fasthttp
+// and net/http. The admin listener keeps net/http.
 package server
 
 import (
@@ -19,11 +21,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"runtime"
 	"strconv"
-	"sync"
 	"time"
-
-	"github.com/valyala/fasthttp"
 
 	"nordbid/internal/bidder"
 	"nordbid/internal/notice"
@@ -53,58 +53,33 @@ type Options struct {
 	// keep-alive connections.
 	ReadTimeout, IdleTimeout time.Duration
 	// MaxConns is the most bid-listener connections served at once;
-	// fasthttp answers 503 on connections beyond it. 0 means 10,000.
+	// connections beyond it are answered 503 and closed. 0 means 10,000.
 	MaxConns int
 }
 
 // Server is the pair of listeners.
 type Server struct {
 	opt   Options
-	bid   *fasthttp.Server
 	admin *http.Server
-	works sync.Pool
 	// reasons holds one header value per no-bid reason; read-only.
 	reasons map[string][]byte
 }
 
-// work is the per-request scratch of the bid handler.
+// work is the scratch of the bid handler, one per event loop.
 type work struct {
 	bw   *bidder.Work
 	body bodyReader
 }
 
+func newWork() *work { return &work{bw: bidder.NewWork()} }
+
+func (s *Server) maxConns() int { return cmp.Or(s.opt.MaxConns, 10_000) }
+
 // New builds the handlers of both listeners.
 func New(opt Options) *Server {
 	s := &Server{opt: opt, reasons: make(map[string][]byte)}
-	s.works.New = func() any { return &work{bw: bidder.NewWork()} }
 	for _, r := range bidder.Reasons() {
 		s.reasons[r] = []byte(r)
-	}
-
-	s.bid = &fasthttp.Server{
-		Handler:      s.route,
-		ErrorHandler: s.readError,
-		// Bodies are streamed to the handler, which reads them into its
-		// own reusable buffer under MaxBody; fasthttp reads ahead at most
-		// this much of each into a pooled buffer of steady size.
-		StreamRequestBody:  true,
-		MaxRequestBodySize: 4 << 10,
-		ReadTimeout:        opt.ReadTimeout,
-		// Answers are small and due within tmax; a client that cannot take
-		// one in 5 s is gone.
-		WriteTimeout: 5 * time.Second,
-		IdleTimeout:  opt.IdleTimeout,
-		// Idle keep-alive connections keep their read buffer while bodies
-		// are streamed: 2 KB instead of the default 4 KB saved 19 MB of
-		// 152 with 5,000 connections at equal CPU; headers and the start
-		// of a body fit, the rest is read straight into the body buffer.
-		ReadBufferSize:        2 << 10,
-		Concurrency:           cmp.Or(opt.MaxConns, 10_000),
-		NoDefaultServerHeader: true,
-		Logger:                fastLogger{opt.Logger},
-		// Buffers of idle keep-alive connections go back to the pools, so
-		// thousands of quiet exchange connections cost little memory.
-		ReduceMemoryUsage: true,
 	}
 
 	admin := http.NewServeMux()
@@ -131,48 +106,39 @@ func New(opt Options) *Server {
 	return s
 }
 
-// readError answers a request fasthttp could not read, in the JSON form of
-// every other error.
-func (s *Server) readError(ctx *fasthttp.RequestCtx, err error) {
-	if errors.Is(err, fasthttp.ErrBodyTooLarge) {
-		be := tooLarge(s.opt.MaxBody, "body").(*bodyError)
-		fastError(ctx, be.status, be.msg)
-		return
-	}
-	var small *fasthttp.ErrSmallBuffer
-	if errors.As(err, &small) {
-		fastError(ctx, http.StatusRequestHeaderFieldsTooLarge, fmt.Sprintf(
-			"headers: request line and headers larger than %d bytes", s.bid.ReadBufferSize))
-		return
-	}
-	var te interface{ Timeout() bool }
-	if errors.As(err, &te) && te.Timeout() {
-		fastError(ctx, http.StatusRequestTimeout, "request: not read in time")
-		return
-	}
-	fastError(ctx, http.StatusBadRequest, "request: malformed HTTP")
-}
-
 // Serve answers on the two listeners until ctx is cancelled, then stops
 // accepting, drains in-flight requests for at most drain, and returns.
 func (s *Server) Serve(ctx context.Context, bidLn, adminLn net.Listener,
 	drain time.Duration) error {
-	errc := make(chan error, 2)
-	go func() { errc <- s.bid.Serve(bidLn) }()
-	go func() { errc <- s.admin.Serve(adminLn) }()
-	var err error
-	select {
-	case <-ctx.Done():
-	case err = <-errc:
-		err = fmt.Errorf("listener stopped: %w", err)
+	bid, err := newBidListener(s, runtime.GOMAXPROCS(0))
+	if err != nil {
+		bidLn.Close()
+		adminLn.Close()
+		return fmt.Errorf("bid listener: %w", err)
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), drain)
-	defer cancel()
-	if e := s.bid.ShutdownWithContext(sctx); e != nil {
-		err = errors.Join(err, fmt.Errorf("drain bid listener: %w", e))
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	adminErr := make(chan error, 1)
+	go func() {
+		adminErr <- s.admin.Serve(adminLn)
+		stop() // a failed admin listener stops the bid listener too
+	}()
+	adminDrained := make(chan error, 1)
+	go func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), drain)
+		defer cancel()
+		adminDrained <- s.admin.Shutdown(sctx)
+	}()
+	if e := bid.serve(ctx, bidLn, drain); e != nil {
+		err = fmt.Errorf("bid listener: %w", e)
 	}
-	if e := s.admin.Shutdown(sctx); e != nil {
+	stop()
+	if e := <-adminDrained; e != nil {
 		err = errors.Join(err, fmt.Errorf("drain admin listener: %w", e))
+	}
+	if e := <-adminErr; !errors.Is(e, http.ErrServerClosed) {
+		err = errors.Join(err, fmt.Errorf("admin listener stopped: %w", e))
 	}
 	return err
 }
@@ -212,12 +178,4 @@ func errorBody(msg string) []byte {
 	b = append(b, `{"error":`...)
 	b = strconv.AppendQuote(b, msg)
 	return append(b, '}')
-}
-
-// fastLogger routes fasthttp's own messages (connection errors) to slog at
-// debug level: they concern single clients, not the operator.
-type fastLogger struct{ log *slog.Logger }
-
-func (l fastLogger) Printf(format string, args ...any) {
-	l.log.Debug("http", "detail", fmt.Sprintf(format, args...))
 }

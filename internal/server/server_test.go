@@ -1,3 +1,5 @@
+//go:build linux
+
 package server
 
 import (
@@ -23,13 +25,23 @@ type testServer struct{ URL, Admin string }
 
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
-	s := buildServer(t, &store.Snapshot{
+	return serveTest(t, buildServer(t, testSnapshot(), 1024, 4096))
+}
+
+// testSnapshot is one active campaign with one 300x250 banner.
+func testSnapshot() *store.Snapshot {
+	return &store.Snapshot{
 		Advertisers: []campaign.Advertiser{{ID: 1, Status: campaign.StatusActive}},
 		Campaigns: []campaign.Campaign{{ID: 1, AdvertiserID: 1, Status: campaign.StatusActive,
 			BidPrice: 1_000_000}},
 		Creatives: []campaign.Creative{{ID: 1, CampaignID: 1, Status: campaign.StatusActive,
 			Format: campaign.FormatBanner, W: 300, H: 250, Markup: "<b>ad</b>"}},
-	}, 1024, 4096)
+	}
+}
+
+// serveTest runs s on loopback port 0 until the test ends.
+func serveTest(t *testing.T, s *Server) *testServer {
+	t.Helper()
 	bidLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -204,7 +216,7 @@ func TestOversizedHeadersAre431(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	cookie := strings.Repeat("c", 3000)
+	cookie := strings.Repeat("c", maxHead)
 	conn.Write([]byte("POST /openrtb2/bid HTTP/1.1\r\nHost: x\r\nCookie: " + cookie +
 		"\r\nContent-Length: 2\r\n\r\n{}"))
 	conn.SetReadDeadline(time.Now().Add(5 * time.Second))

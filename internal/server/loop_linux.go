@@ -1,0 +1,661 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"nordbid/internal/telemetry"
+)
+
+// bidListener serves the bid listener's connections on one event loop per
+// CPU: each loop waits on its own epoll set, reads whatever its
+// connections sent, answers every complete request in place and writes the
+// answers back, so that a request costs one read and one write and no
+// goroutine switch. Connections are accepted by a goroutine on Go's
+// listener and handed to the loop with the fewest.
+type bidListener struct {
+	s     *Server
+	loops []*loop
+	conns atomic.Int64
+	// notices counts notices being answered off the loops.
+	notices sync.WaitGroup
+	// ctx is given to notices; it ends when draining runs out of time.
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// loop is one event loop and the connections it owns. Only its goroutine
+// touches its connections; other goroutines post to it under mu and wake
+// it through wakefd.
+type loop struct {
+	b      *bidListener
+	epfd   int
+	wakefd int
+	events []unix.EpollEvent
+	conns  []*conn // by file descriptor
+	count  atomic.Int64
+
+	work   *work
+	parser parser
+	req    request
+	res    response
+	rbuf   []byte
+	wbuf   []byte
+	now    time.Time
+	date   []byte
+	dateAt int64
+
+	mu       sync.Mutex
+	accepted []int
+	answered []answered
+	// stop asks the loop to drain; kill to close every connection now.
+	stop, kill atomic.Bool
+}
+
+// conn is one connection's state between reads.
+type conn struct {
+	fd int
+	// in holds received bytes not yet answered: the start of a request.
+	in []byte
+	// out holds answers the socket did not take yet.
+	out []byte
+	// since is when the connection went idle, began its current request,
+	// or began waiting to write, as its state says.
+	since time.Time
+	mask  uint32
+	// waiting: a notice is being answered off the loop; later requests
+	// wait for it, in order.
+	waiting bool
+	// continued: "100 Continue" went out for the request being read.
+	continued bool
+	// closing: no more requests are read; the connection closes once its
+	// answers are written. lingering: its write side is shut and what the
+	// client still sends is discarded until it closes too.
+	closing, lingering bool
+	closed             bool
+}
+
+// answered is a notice's answer, posted back to the connection's loop.
+type answered struct {
+	c    *conn
+	resp []byte
+	// close: the request asked to close the connection.
+	close bool
+}
+
+const (
+	readBuffer = 64 << 10
+	// sweepEvery is how often timeouts are checked.
+	sweepEvery = 250 * time.Millisecond
+)
+
+func newBidListener(s *Server, n int) (*bidListener, error) {
+	b := &bidListener{s: s}
+	b.ctx, b.cancel = context.WithCancel(context.Background())
+	for range n {
+		l, err := newLoop(b)
+		if err != nil {
+			b.closeLoops()
+			return nil, err
+		}
+		b.loops = append(b.loops, l)
+	}
+	return b, nil
+}
+
+func newLoop(b *bidListener) (*loop, error) {
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	wakefd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err != nil {
+		unix.Close(epfd)
+		return nil, err
+	}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(wakefd)}
+	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wakefd, &ev); err != nil {
+		unix.Close(epfd)
+		unix.Close(wakefd)
+		return nil, err
+	}
+	l := &loop{b: b, epfd: epfd, wakefd: wakefd, events: make([]unix.EpollEvent, 256),
+		work: newWork(), rbuf: make([]byte, readBuffer)}
+	l.parser.maxBody = b.s.opt.MaxBody
+	return l, nil
+}
+
+func (b *bidListener) closeLoops() {
+	for _, l := range b.loops {
+		unix.Close(l.epfd)
+		unix.Close(l.wakefd)
+	}
+}
+
+// serve accepts on ln and runs the loops until ctx ends, then drains for
+// at most drain.
+func (b *bidListener) serve(ctx context.Context, ln net.Listener, drain time.Duration) error {
+	var loops sync.WaitGroup
+	for _, l := range b.loops {
+		loops.Add(1)
+		go func() { defer loops.Done(); l.run() }()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- b.accept(ln) }()
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-errc:
+	}
+	ln.Close()
+	if err == nil {
+		<-errc
+	}
+	for _, l := range b.loops {
+		l.stop.Store(true)
+		l.wake()
+	}
+	stopped := make(chan struct{})
+	go func() { loops.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(drain):
+		err = errors.Join(err, errors.New("drain: connections still open; closed"))
+		b.cancel()
+		for _, l := range b.loops {
+			l.kill.Store(true)
+			l.wake()
+		}
+		<-stopped
+	}
+	b.cancel()
+	b.notices.Wait()
+	b.closeLoops()
+	return err
+}
+
+// accept hands new connections to the loops until ln is closed.
+func (b *bidListener) accept(ln net.Listener) error {
+	var backoff time.Duration
+	for {
+		nc, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) {
+				return nil
+			}
+			// Out of file descriptors and the like: wait, as they pass.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			b.s.opt.Logger.Warn("accept", "err", err, "retry_in", backoff)
+			time.Sleep(backoff)
+			continue
+		}
+		backoff = 0
+		fd, err := detach(nc)
+		if err != nil {
+			b.s.opt.Logger.Debug("accept", "err", err)
+			continue
+		}
+		if b.conns.Load() >= int64(b.s.maxConns()) {
+			refuse(fd)
+			continue
+		}
+		b.conns.Add(1)
+		l := b.loops[0]
+		for _, o := range b.loops[1:] {
+			if o.count.Load() < l.count.Load() {
+				l = o
+			}
+		}
+		l.count.Add(1)
+		l.mu.Lock()
+		l.accepted = append(l.accepted, fd)
+		l.mu.Unlock()
+		l.wake()
+	}
+}
+
+// detach takes a connection's socket from Go's poller: a duplicate of its
+// descriptor, non-blocking like the original, is the loop's to close.
+func detach(nc net.Conn) (int, error) {
+	defer nc.Close()
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		return -1, errors.New("connection without a descriptor")
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	fd := -1
+	cerr := rc.Control(func(orig uintptr) {
+		fd, err = unix.FcntlInt(orig, unix.F_DUPFD_CLOEXEC, 0)
+	})
+	if cerr != nil {
+		return -1, cerr
+	}
+	return fd, err
+}
+
+// refuse answers a connection beyond the limit with 503 and closes it.
+func refuse(fd int) {
+	var res response
+	res.error(503, "server: too many open connections; retry later")
+	res.close = true
+	unix.Write(fd, res.appendTo(nil, httpDate(time.Now())))
+	unix.Close(fd)
+}
+
+func (l *loop) wake() {
+	one := [8]byte{1}
+	unix.Write(l.wakefd, one[:])
+}
+
+// run is the loop: wait, read, answer, write; check timeouts now and then.
+func (l *loop) run() {
+	nextSweep := time.Now().Add(sweepEvery)
+	draining := false
+	for {
+		n, err := unix.EpollWait(l.epfd, l.events, int(sweepEvery/time.Millisecond))
+		if err != nil && err != unix.EINTR {
+			l.b.s.opt.Logger.Error("epoll", "err", err)
+			l.closeAll()
+			return
+		}
+		l.now = time.Now()
+		for i := range max(n, 0) {
+			ev := &l.events[i]
+			fd := int(ev.Fd)
+			if fd == l.wakefd {
+				l.woken()
+				continue
+			}
+			c := l.conns[fd]
+			if c == nil {
+				continue
+			}
+			if ev.Events&unix.EPOLLOUT != 0 {
+				l.flush(c)
+			}
+			if ev.Events&(unix.EPOLLIN|unix.EPOLLERR|unix.EPOLLHUP) != 0 && !c.closed {
+				l.readable(c)
+			}
+		}
+		if l.kill.Load() {
+			l.closeAll()
+			return
+		}
+		if l.stop.Load() && !draining {
+			draining = true
+			for _, c := range l.conns {
+				if c != nil && !c.waiting && len(c.in) == 0 && len(c.out) == 0 {
+					l.close(c)
+				} else if c != nil {
+					// Answer the request under way, then close.
+					c.closing = c.closing || len(c.in) == 0 && !c.waiting
+				}
+			}
+		}
+		if draining && l.count.Load() == 0 {
+			return
+		}
+		if l.now.After(nextSweep) {
+			l.sweep()
+			nextSweep = l.now.Add(sweepEvery)
+		}
+	}
+}
+
+// woken takes what other goroutines posted: new connections and notices'
+// answers.
+func (l *loop) woken() {
+	var b [8]byte
+	unix.Read(l.wakefd, b[:])
+	l.mu.Lock()
+	fds, done := l.accepted, l.answered
+	l.accepted, l.answered = nil, nil
+	l.mu.Unlock()
+	for _, fd := range fds {
+		l.add(fd)
+	}
+	for _, a := range done {
+		c := a.c
+		if c.closed {
+			continue
+		}
+		c.waiting = false
+		if a.close || l.stop.Load() {
+			c.closing = true
+		}
+		l.send(c, a.resp)
+		if !c.closed && !c.closing && len(c.in) > 0 {
+			// Requests pipelined behind the notice.
+			l.answer(c, c.in)
+		}
+	}
+}
+
+func (l *loop) add(fd int) {
+	if l.stop.Load() {
+		unix.Close(fd)
+		l.count.Add(-1)
+		l.b.conns.Add(-1)
+		return
+	}
+	for fd >= len(l.conns) {
+		l.conns = append(l.conns, make([]*conn, max(len(l.conns), 64))...)
+	}
+	c := &conn{fd: fd, since: l.now}
+	l.conns[fd] = c
+	c.mask = unix.EPOLLIN
+	ev := unix.EpollEvent{Events: c.mask, Fd: int32(fd)}
+	if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
+		l.close(c)
+	}
+}
+
+// readable reads what the connection sent and answers the requests it
+// completes.
+func (l *loop) readable(c *conn) {
+	if c.lingering {
+		if n, err := unix.Read(c.fd, l.rbuf); n <= 0 && err != unix.EAGAIN {
+			l.close(c)
+		}
+		return
+	}
+	var buf []byte
+	if len(c.in) > 0 {
+		if len(c.in) == cap(c.in) {
+			c.in = append(c.in, make([]byte, max(len(c.in), 4<<10))...)[:len(c.in)]
+		}
+		buf = c.in[len(c.in):cap(c.in)]
+	} else {
+		buf = l.rbuf
+	}
+	n, err := unix.Read(c.fd, buf)
+	if err == unix.EAGAIN || err == unix.EINTR {
+		return
+	}
+	l.now = time.Now()
+	if n == 0 && (c.waiting || len(c.out) > 0) {
+		// The client shut its side after its last request: answer it,
+		// then close.
+		c.closing = true
+		l.update(c)
+		return
+	}
+	if n <= 0 {
+		// The client closed, or the connection broke.
+		l.close(c)
+		return
+	}
+	if len(c.in) > 0 {
+		c.in = c.in[:len(c.in)+n]
+		l.answer(c, c.in)
+	} else {
+		l.answer(c, l.rbuf[:n])
+	}
+}
+
+// answer answers the complete requests at the start of data and keeps the
+// rest in c.in.
+func (l *loop) answer(c *conn, data []byte) {
+	out := l.wbuf[:0]
+	if len(c.out) > 0 {
+		out = c.out
+	}
+	off := 0
+	for off < len(data) && !c.waiting && !c.closing {
+		n, head, herr := l.parser.parse(data[off:], &l.req)
+		if herr != nil {
+			l.res.reset()
+			l.res.error(herr.status, herr.msg)
+			l.res.close = true
+			c.closing = true
+			out = l.res.appendTo(out, l.httpDate())
+			off = len(data)
+			if bytes.HasPrefix(l.req.path, pathBid) {
+				l.b.s.opt.Metrics.Request(telemetry.OtherExchange, telemetry.ResultInvalid)
+			}
+			break
+		}
+		if n == 0 {
+			if head && l.req.expect && !c.continued {
+				out = append(out, "HTTP/1.1 100 Continue\r\n\r\n"...)
+				c.continued = true
+			}
+			break
+		}
+		off += n
+		c.continued = false
+		l.res.reset()
+		if !l.b.s.route(l.work, &l.req, &l.res, l.now) {
+			l.notice(c)
+			continue
+		}
+		if l.req.close || l.stop.Load() {
+			l.res.close = true
+			c.closing = true
+		}
+		l.res.keepAlive = l.req.keepAlive
+		out = l.res.appendTo(out, l.httpDate())
+	}
+	// Keep what is left: the start of the next request.
+	rest := data[off:]
+	wasPartial := len(c.in) > 0
+	switch {
+	case len(rest) == 0:
+		c.in = c.in[:0]
+		if cap(c.in) > 64<<10 {
+			c.in = nil
+		}
+		c.since = l.now
+	case len(c.in) > 0:
+		c.in = c.in[:copy(c.in, rest)]
+	default:
+		c.in = append(c.in, rest...)
+	}
+	if len(rest) > 0 && (!wasPartial || off > 0) {
+		c.since = l.now
+	}
+	if len(c.out) > 0 {
+		c.out = out
+		l.update(c)
+		return
+	}
+	l.wbuf = out[:0]
+	l.send(c, out)
+}
+
+// notice answers the current request, a notice, on its own goroutine.
+func (l *loop) notice(c *conn) {
+	c.waiting = true
+	l.update(c)
+	method, path := string(l.req.method), string(l.req.path)
+	query, closeAfter, keepAlive := string(l.req.query), l.req.close, l.req.keepAlive
+	l.b.notices.Add(1)
+	go func() {
+		var res response
+		l.b.s.handleNotice(l.b.ctx, method, path, query, &res)
+		res.close, res.keepAlive = closeAfter, keepAlive
+		resp := res.appendTo(nil, httpDate(time.Now()))
+		l.mu.Lock()
+		l.answered = append(l.answered, answered{c: c, resp: resp, close: closeAfter})
+		l.mu.Unlock()
+		l.wake()
+		l.b.notices.Done()
+	}()
+}
+
+// send writes b, keeping what the socket does not take for later.
+func (l *loop) send(c *conn, b []byte) {
+	if len(c.out) > 0 {
+		c.out = append(c.out, b...)
+		return
+	}
+	if len(b) > 0 {
+		n, err := unix.Write(c.fd, b)
+		if err != nil && err != unix.EAGAIN && err != unix.EINTR {
+			l.close(c)
+			return
+		}
+		if n < len(b) {
+			c.out = append(c.out[:0], b[max(n, 0):]...)
+			c.since = l.now
+		}
+	}
+	l.settle(c)
+}
+
+// flush writes what is left of the answers.
+func (l *loop) flush(c *conn) {
+	if c.closed || len(c.out) == 0 {
+		return
+	}
+	n, err := unix.Write(c.fd, c.out)
+	if err != nil && err != unix.EAGAIN && err != unix.EINTR {
+		l.close(c)
+		return
+	}
+	if n > 0 {
+		c.out = c.out[:copy(c.out, c.out[n:])]
+		c.since = l.now
+	}
+	if len(c.out) > 0 {
+		return
+	}
+	c.out = nil
+	if len(c.in) > 0 && !c.closing && !c.waiting {
+		// Requests that arrived while the answers waited for the socket.
+		l.answer(c, c.in)
+		return
+	}
+	l.settle(c)
+}
+
+// settle closes a closing connection once its answers are out, or waits
+// for what it needs next.
+func (l *loop) settle(c *conn) {
+	if c.closing && !c.waiting && len(c.out) == 0 && !c.lingering {
+		// Shut the write side and read until the client closes: closing
+		// with its unread bytes pending would reset the connection and
+		// could destroy the answer before the client read it.
+		unix.Shutdown(c.fd, unix.SHUT_WR)
+		c.lingering = true
+		c.in = nil
+		c.since = l.now
+	}
+	l.update(c)
+}
+
+// update sets the events the loop waits for on c.
+func (l *loop) update(c *conn) {
+	// A connection whose answers wait for the socket reads nothing more
+	// until they are out, so a client that sends without reading cannot
+	// pile answers up in memory.
+	var mask uint32
+	switch {
+	case c.closed:
+		return
+	case len(c.out) > 0:
+		mask = unix.EPOLLOUT
+	case c.lingering || !c.waiting && !c.closing:
+		mask = unix.EPOLLIN
+	}
+	if mask == c.mask {
+		return
+	}
+	c.mask = mask
+	ev := unix.EpollEvent{Events: mask, Fd: int32(c.fd)}
+	if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_MOD, c.fd, &ev); err != nil {
+		l.close(c)
+	}
+}
+
+func (l *loop) close(c *conn) {
+	if c.closed {
+		return
+	}
+	c.closed = true
+	unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, c.fd, nil)
+	unix.Close(c.fd)
+	l.conns[c.fd] = nil
+	c.in, c.out = nil, nil
+	l.count.Add(-1)
+	l.b.conns.Add(-1)
+}
+
+func (l *loop) closeAll() {
+	for _, c := range l.conns {
+		if c != nil {
+			l.close(c)
+		}
+	}
+}
+
+// sweep enforces the timeouts: a request not read whole in ReadTimeout is
+// answered 408; an idle connection closes after IdleTimeout; one that does
+// not take its answers for writeTimeout, or keeps its side open for
+// lingerTimeout after the server closed its own, is dropped.
+func (l *loop) sweep() {
+	opt := l.b.s.opt
+	for _, c := range l.conns {
+		if c == nil || c.waiting {
+			continue
+		}
+		age := l.now.Sub(c.since)
+		switch {
+		case c.lingering:
+			if age > lingerTimeout {
+				l.close(c)
+			}
+		case len(c.out) > 0:
+			if age > writeTimeout {
+				l.close(c)
+			}
+		case len(c.in) > 0:
+			if age > opt.ReadTimeout {
+				l.res.reset()
+				l.res.error(408, "request: not read in time")
+				l.res.close = true
+				c.closing = true
+				c.in = nil
+				l.send(c, l.res.appendTo(l.wbuf[:0], l.httpDate()))
+			}
+		case age > opt.IdleTimeout:
+			l.close(c)
+		}
+	}
+}
+
+// writeTimeout bounds how long a client may take to accept its answers.
+// Answers are small and due within tmax; a client that cannot take one in
+// 5 s is gone.
+const writeTimeout = 5 * time.Second
+
+// lingerTimeout bounds how long a closed connection's remaining input is
+// read and discarded: long enough for a client to read its last answer,
+// short enough that a draining server does not wait on clients that keep
+// the connection open.
+const lingerTimeout = 500 * time.Millisecond
+
+// httpDate returns the Date header's value, formatted once a second.
+func (l *loop) httpDate() []byte {
+	if sec := l.now.Unix(); sec != l.dateAt || l.date == nil {
+		l.date = l.now.UTC().AppendFormat(l.date[:0], timeFormat)
+		l.dateAt = sec
+	}
+	return l.date
+}
+
+const timeFormat = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+func httpDate(t time.Time) []byte { return t.UTC().AppendFormat(nil, timeFormat) }
