@@ -25,6 +25,7 @@ type request struct {
 	// keepAlive: an HTTP/1.0 client asked to keep the connection, which
 	// the answer must confirm.
 	keepAlive bool
+	http10    bool
 }
 
 // httpError is a request the server refuses before it reaches a handler;
@@ -44,6 +45,14 @@ var (
 		"Transfer-Encoding: only chunked is supported"}
 	errVersion = &httpError{http.StatusBadRequest,
 		"request: only HTTP/1.0 and HTTP/1.1 are served"}
+	errHost = &httpError{http.StatusBadRequest, "Host: missing or repeated"}
+)
+
+// maxChunkLine bounds a chunk's size line with its extensions, and
+// maxChunkFraming all of a chunked body's bytes that are not data.
+const (
+	maxChunkLine    = 1 << 10
+	maxChunkFraming = 16 << 10
 )
 
 // parser reads requests from a connection's bytes.
@@ -58,15 +67,18 @@ type parser struct {
 // request took, or 0 when b holds only part of it; head reports that the
 // head of a partial request is complete (the body is still coming).
 func (p *parser) parse(b []byte, r *request) (n int, head bool, err *httpError) {
-	// Robust servers ignore empty lines before a request line.
-	for len(b) > n && (b[n] == '\r' || b[n] == '\n') {
+	// Robust servers ignore empty lines before a request line; they count
+	// towards the head's limit.
+	for len(b) > n && n <= maxHead && (b[n] == '\r' || b[n] == '\n') {
 		n++
 	}
-	start := n
+	if n > maxHead {
+		return 0, false, errHead
+	}
 	*r = request{}
 	line, next, ok := nextLine(b, n)
 	if !ok {
-		if len(b)-start > maxHead {
+		if len(b) > maxHead {
 			return 0, false, errHead
 		}
 		return 0, false, nil
@@ -75,26 +87,34 @@ func (p *parser) parse(b []byte, r *request) (n int, head bool, err *httpError) 
 		return 0, false, e
 	}
 	length, chunked := int64(-1), false
+	hosts, sawClose := 0, false
 	for {
 		line, next, ok = nextLine(b, next)
 		if !ok {
-			if len(b)-start > maxHead {
+			if len(b) > maxHead {
 				return 0, false, errHead
 			}
 			return 0, false, nil
 		}
-		if next-start > maxHead {
+		if next > maxHead {
 			return 0, false, errHead
 		}
 		if len(line) == 0 {
 			break
 		}
+		// A line starting with white space would continue the previous
+		// field (obsolete line folding), which HTTP/1.1 servers refuse.
 		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 || line[colon-1] == ' ' || line[colon-1] == '\t' {
+		if colon <= 0 || !isToken(line[:colon]) {
 			return 0, false, errMalformed
 		}
 		name, value := line[:colon], bytes.Trim(line[colon+1:], " \t")
+		if !isFieldValue(value) {
+			return 0, false, errMalformed
+		}
 		switch {
+		case equalFold(name, "host"):
+			hosts++
 		case equalFold(name, "content-length"):
 			v, ok := parseLength(value)
 			if !ok || (length >= 0 && v != length) {
@@ -110,16 +130,21 @@ func (p *parser) parse(b []byte, r *request) (n int, head bool, err *httpError) 
 			r.encoding = value
 		case equalFold(name, "connection"):
 			if containsToken(value, "close") {
-				r.close, r.keepAlive = true, false
-			} else if containsToken(value, "keep-alive") && r.close {
-				r.close, r.keepAlive = false, true // HTTP/1.0
+				r.close, r.keepAlive, sawClose = true, false, true
+			} else if containsToken(value, "keep-alive") && r.http10 && !sawClose {
+				r.close, r.keepAlive = false, true
 			}
 		case equalFold(name, "expect"):
 			r.expect = equalFold(value, "100-continue")
 		}
 	}
-	if chunked && length >= 0 {
-		// Both framings at once is how requests are smuggled past proxies.
+	// HTTP/1.1 requires exactly one Host; HTTP/1.0 at most one.
+	if hosts > 1 || hosts == 0 && !r.http10 {
+		return 0, false, errHost
+	}
+	if chunked && (length >= 0 || r.http10) {
+		// Both framings at once, or chunks where HTTP/1.0 knows none, is
+		// how requests are smuggled past proxies.
 		return 0, false, errTransfer
 	}
 	switch {
@@ -149,6 +174,9 @@ func (r *request) requestLine(line []byte) *httpError {
 		return errMalformed
 	}
 	r.method, line = line[:sp], line[sp+1:]
+	if !isToken(r.method) {
+		return errMalformed
+	}
 	sp = bytes.LastIndexByte(line, ' ')
 	if sp <= 0 {
 		return errMalformed
@@ -157,25 +185,12 @@ func (r *request) requestLine(line []byte) *httpError {
 	switch string(proto) {
 	case "HTTP/1.1":
 	case "HTTP/1.0":
-		r.close = true
+		r.close, r.http10 = true, true
 	default:
 		if bytes.HasPrefix(proto, []byte("HTTP/")) {
 			return errVersion
 		}
 		return errMalformed
-	}
-	if !bytes.HasPrefix(target, []byte("/")) {
-		// Absolute form, as sent to proxies: keep the path.
-		i := bytes.Index(target, []byte("://"))
-		if i < 0 {
-			return errMalformed
-		}
-		target = target[i+3:]
-		if j := bytes.IndexByte(target, '/'); j >= 0 {
-			target = target[j:]
-		} else {
-			target = []byte("/")
-		}
 	}
 	for _, c := range target {
 		if c <= ' ' || c == 0x7f {
@@ -183,11 +198,73 @@ func (r *request) requestLine(line []byte) *httpError {
 		}
 	}
 	if q := bytes.IndexByte(target, '?'); q >= 0 {
-		r.path, r.query = target[:q], target[q+1:]
-	} else {
+		target, r.query = target[:q], target[q+1:]
+	}
+	if len(target) > 0 && target[0] == '/' {
 		r.path = target
+		return nil
+	}
+	// Absolute form, as sent to proxies: http://authority/path; the path
+	// is what routes.
+	rest, ok := cutScheme(target)
+	if !ok {
+		return errMalformed
+	}
+	host := rest
+	if i := bytes.IndexByte(rest, '/'); i >= 0 {
+		host, r.path = rest[:i], rest[i:]
+	} else {
+		r.path = slash
+	}
+	if len(host) == 0 {
+		return errMalformed // an http URI needs a host
 	}
 	return nil
+}
+
+var slash = []byte("/")
+
+// cutScheme returns what follows "http://" or "https://" in t.
+func cutScheme(t []byte) ([]byte, bool) {
+	for _, scheme := range [...]string{"http://", "https://"} {
+		if len(t) >= len(scheme) && equalFold(t[:len(scheme)], scheme) {
+			return t[len(scheme):], true
+		}
+	}
+	return nil, false
+}
+
+// tchar marks the characters of an HTTP token (method, field name).
+var tchar = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for _, c := range "!#$%&'*+-.^_`|~" {
+		t[c] = true
+	}
+	return t
+}()
+
+func isToken(b []byte) bool {
+	for _, c := range b {
+		if !tchar[c] {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// isFieldValue reports whether b holds no control character but tab.
+func isFieldValue(b []byte) bool {
+	for _, c := range b {
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // dechunk joins a chunked body into p.chunks. It returns the bytes the body
@@ -196,9 +273,16 @@ func (p *parser) dechunk(b []byte) (int, *httpError) {
 	p.chunks = p.chunks[:0]
 	next := 0
 	for {
+		// Framing beyond the data (size lines, extensions, trailers) is
+		// bounded, so that a client cannot make the server buffer it
+		// without end.
+		if next-len(p.chunks) > maxChunkFraming {
+			return 0, errChunked
+		}
 		line, after, ok := nextLine(b, next)
-		if !ok {
-			if len(b)-next > 1024 {
+		if !ok || len(line) > maxChunkLine {
+			// A CR waiting for its LF is not part of the line.
+			if len(bytes.TrimSuffix(b[next:], []byte("\r"))) > maxChunkLine {
 				return 0, errChunked
 			}
 			return 0, nil
@@ -218,7 +302,13 @@ func (p *parser) dechunk(b []byte) (int, *httpError) {
 			for {
 				line, after, ok = nextLine(b, after)
 				if !ok {
+					if len(bytes.TrimSuffix(b, []byte("\r")))-len(p.chunks) > maxChunkFraming {
+						return 0, errChunked
+					}
 					return 0, nil
+				}
+				if after-len(p.chunks) > maxChunkFraming {
+					return 0, errChunked
 				}
 				if len(line) == 0 {
 					return after, nil
