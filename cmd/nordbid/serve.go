@@ -12,6 +12,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -47,6 +48,16 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		// millisecond or more: 400 makes them rare for some tens of MB.
 		// GOGC and GOMEMLIMIT in the environment win.
 		debug.SetGCPercent(400)
+	}
+	loops := runtime.GOMAXPROCS(0)
+	if os.Getenv("GOMAXPROCS") == "" {
+		// The bid listener runs one event loop per CPU the runtime found
+		// (a container's CPU quota included). One P more runs everything
+		// else (store polls, notices, the admin listener), so that such a
+		// goroutine never keeps an event loop waiting for a P: at 9,800
+		// req/s over 5,000 connections this took p99.9 from 6.1 to 4.9 ms
+		// and the CPU from 0.60 to 0.47 cores (BENCHMARKS.md).
+		runtime.GOMAXPROCS(loops + 1)
 	}
 
 	st, err := openStore(ctx, cfg, log)
@@ -96,7 +107,7 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		Admin:   adminHandler(st, metrics, log),
 		MaxBody: cfg.MaxBody, MaxDecompressed: cfg.MaxDecompressed,
 		ReadTimeout: cfg.ReadTimeout, IdleTimeout: cfg.IdleTimeout, MaxConns: cfg.MaxConnections,
-		Profiling: cfg.Profiling,
+		Profiling: cfg.Profiling, Loops: loops,
 	})
 	return serveUntilDone(ctx, cfg, log, srv, ref)
 }

@@ -52,6 +52,9 @@ type Options struct {
 	// ReadTimeout bounds reading one request; IdleTimeout closes idle
 	// keep-alive connections.
 	ReadTimeout, IdleTimeout time.Duration
+	// Loops is the number of event loops of the bid listener; 0 means
+	// GOMAXPROCS.
+	Loops int
 	// MaxConns is the most bid-listener connections served at once;
 	// connections beyond it are answered 503 and closed. 0 means 10,000.
 	MaxConns int
@@ -110,7 +113,7 @@ func New(opt Options) *Server {
 // accepting, drains in-flight requests for at most drain, and returns.
 func (s *Server) Serve(ctx context.Context, bidLn, adminLn net.Listener,
 	drain time.Duration) error {
-	bid, err := newBidListener(s, runtime.GOMAXPROCS(0))
+	bid, err := newBidListener(s, cmp.Or(s.opt.Loops, runtime.GOMAXPROCS(0)))
 	if err != nil {
 		bidLn.Close()
 		adminLn.Close()
