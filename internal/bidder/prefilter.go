@@ -13,29 +13,32 @@ func (w *Work) prefilter(ix *index.Index, rc *requestContext) {
 	w.reqSet = grow(w.reqSet, n)
 	w.tmpSet = grow(w.tmpSet, n)
 	w.impSet = grow(w.impSet, n)
+	w.segSet = grow(w.segSet, n)
 	rs := w.reqSet
 	rc.set = rs
 
-	rs.CopyFrom(ix.ChannelSet(rc.channel))
-	rs.And(ix.CountrySet(fold(w.key[:0], rc.country, true)))
-	rs.And(ix.DeviceSet(strconv.AppendInt(w.key[:0], int64(rc.devType), 10)))
-	rs.And(ix.OSSet(fold(w.key[:0], rc.os, false)))
-	rs.And(ix.BundleSet(fold(w.key[:0], rc.bundle, false)))
+	country := ix.CountrySet(fold(w.key[:0], rc.country, true))
+	device := ix.DeviceSet(strconv.AppendInt(w.key[:0], int64(rc.devType), 10))
+	opSys := ix.OSSet(fold(w.key[:0], rc.os, false))
+	bundle := ix.BundleSet(fold(w.key[:0], rc.bundle, false))
 
-	w.tmpSet.Clear()
-	ix.DomainSet(w.tmpSet, fold(w.key[:0], rc.domain, false))
-	rs.And(w.tmpSet)
+	domain := w.tmpSet
+	domain.Clear()
+	ix.DomainSet(domain, fold(w.key[:0], rc.domain, false))
 
-	w.tmpSet.CopyFrom(ix.SegmentAny())
-	if rc.personal {
+	segment := ix.SegmentAny()
+	if rc.personal && len(rc.req.User.Data) > 0 {
+		segment = w.segSet
+		segment.CopyFrom(ix.SegmentAny())
 		for i := range rc.req.User.Data {
 			for j := range rc.req.User.Data[i].Segment {
-				w.tmpSet.Or(ix.SegmentSet(append(w.key[:0],
+				segment.Or(ix.SegmentSet(append(w.key[:0],
 					rc.req.User.Data[i].Segment[j].ID...)))
 			}
 		}
 	}
-	rs.And(w.tmpSet)
+	rs.Intersect(ix.ChannelSet(rc.channel), country, device, opSys, bundle, domain,
+		segment)
 }
 
 // grow returns a zeroed set of n words, reusing b's array when it can.

@@ -22,10 +22,10 @@ type Work struct {
 	impReasons []string
 	rc         requestContext
 	search     search
-	// reqSet, impSet and tmpSet are scratch bit sets of the prefilter;
-	// key is scratch for case-folded lookup keys.
-	reqSet, impSet, tmpSet index.Bitset
-	key                    []byte
+	// reqSet, impSet, tmpSet and segSet are scratch bit sets of the
+	// prefilter; key is scratch for case-folded lookup keys.
+	reqSet, impSet, tmpSet, segSet index.Bitset
+	key                            []byte
 	// arena holds the text of the response's strings (ids, URLs, markup).
 	arena []byte
 	out   []byte
