@@ -93,7 +93,16 @@ func (w *Work) Label() string { return w.label }
 // until w is used again.
 func (b *Bidder) Bid(w *Work, exchange string, body []byte, arrival time.Time) Answer {
 	w.reset()
+	// The label is settled before anything can refuse the request, so that
+	// made-up exchange names in the path never become metric series.
 	w.label = exchange
+	if exchange != "" {
+		if ix := b.opt.Index(); ix == nil {
+			w.label = telemetry.OtherExchange
+		} else if _, known := ix.Exchange(exchange); !known {
+			w.label = telemetry.OtherExchange
+		}
+	}
 	if err := w.dec.Decode(body, &w.req); err != nil {
 		return w.reject(err)
 	}
@@ -128,10 +137,7 @@ func (b *Bidder) decide(w *Work, exchange string, arrival time.Time) Answer {
 	if ix.Killed {
 		return noBid("kill_switch")
 	}
-	ex, known := ix.Exchange(exchange)
-	if !known && exchange != "" {
-		w.label = telemetry.OtherExchange
-	}
+	ex, _ := ix.Exchange(exchange)
 	seat := ex.Seat
 	if seat == "" {
 		seat = DefaultSeat

@@ -135,7 +135,8 @@ func (p *parser) parse(b []byte, r *request) (n int, head bool, err *httpError) 
 				r.close, r.keepAlive = false, true
 			}
 		case equalFold(name, "expect"):
-			r.expect = equalFold(value, "100-continue")
+			// HTTP/1.0 has no interim answers: the expectation is ignored.
+			r.expect = equalFold(value, "100-continue") && !r.http10
 		}
 	}
 	// HTTP/1.1 requires exactly one Host; HTTP/1.0 at most one.

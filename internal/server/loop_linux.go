@@ -56,8 +56,9 @@ type loop struct {
 	mu       sync.Mutex
 	accepted []int
 	answered []answered
-	// stop asks the loop to drain; kill to close every connection now.
-	stop, kill atomic.Bool
+	// stop asks the loop to drain; kill to close every connection now;
+	// dead marks a loop that failed and takes no connections.
+	stop, kill, dead atomic.Bool
 }
 
 // conn is one connection's state between reads.
@@ -85,10 +86,8 @@ type conn struct {
 
 // answered is a notice's answer, posted back to the connection's loop.
 type answered struct {
-	c    *conn
-	resp []byte
-	// close: the request asked to close the connection.
-	close bool
+	c   *conn
+	res response
 }
 
 const (
@@ -154,11 +153,14 @@ func (b *bidListener) serve(ctx context.Context, ln net.Listener, drain time.Dur
 	var err error
 	select {
 	case <-ctx.Done():
-	case err = <-errc:
-	}
-	ln.Close()
-	if err == nil {
+		ln.Close()
 		<-errc
+	case err = <-errc:
+		// The listener failed or was closed under the server.
+		ln.Close()
+		if err == nil {
+			err = errors.New("listener closed")
+		}
 	}
 	for _, l := range b.loops {
 		l.stop.Store(true)
@@ -208,13 +210,17 @@ func (b *bidListener) accept(ln net.Listener) error {
 			refuse(fd)
 			continue
 		}
-		b.conns.Add(1)
-		l := b.loops[0]
-		for _, o := range b.loops[1:] {
-			if o.count.Load() < l.count.Load() {
+		var l *loop
+		for _, o := range b.loops {
+			if !o.dead.Load() && (l == nil || o.count.Load() < l.count.Load()) {
 				l = o
 			}
 		}
+		if l == nil {
+			refuse(fd)
+			continue
+		}
+		b.conns.Add(1)
 		l.count.Add(1)
 		l.mu.Lock()
 		l.accepted = append(l.accepted, fd)
@@ -266,8 +272,12 @@ func (l *loop) run() {
 	for {
 		n, err := unix.EpollWait(l.epfd, l.events, int(sweepEvery/time.Millisecond))
 		if err != nil && err != unix.EINTR {
+			// Cannot happen with a valid epoll set; if it does, this loop
+			// takes no more connections and closes the ones it has.
 			l.b.s.opt.Logger.Error("epoll", "err", err)
+			l.dead.Store(true)
 			l.closeAll()
+			l.woken()
 			return
 		}
 		l.now = time.Now()
@@ -280,6 +290,12 @@ func (l *loop) run() {
 			}
 			c := l.conns[fd]
 			if c == nil {
+				continue
+			}
+			if c.waiting && ev.Events&(unix.EPOLLERR|unix.EPOLLHUP) != 0 {
+				// The connection broke while its notice is answered; the
+				// event would be reported again at every wait.
+				l.close(c)
 				continue
 			}
 			if ev.Events&unix.EPOLLOUT != 0 {
@@ -295,12 +311,10 @@ func (l *loop) run() {
 		}
 		if l.stop.Load() && !draining {
 			draining = true
+			l.now = time.Now()
 			for _, c := range l.conns {
-				if c != nil && !c.waiting && len(c.in) == 0 && len(c.out) == 0 {
-					l.close(c)
-				} else if c != nil {
-					// Answer the request under way, then close.
-					c.closing = c.closing || len(c.in) == 0 && !c.waiting
+				if c != nil {
+					l.drain(c)
 				}
 			}
 		}
@@ -326,16 +340,20 @@ func (l *loop) woken() {
 	for _, fd := range fds {
 		l.add(fd)
 	}
-	for _, a := range done {
-		c := a.c
+	for i := range done {
+		c, res := done[i].c, &done[i].res
 		if c.closed {
 			continue
 		}
 		c.waiting = false
-		if a.close || l.stop.Load() {
-			c.closing = true
+		if l.stop.Load() {
+			res.close = true
 		}
-		l.send(c, a.resp)
+		c.closing = c.closing || res.close
+		// The idle and read timeouts count from the answer.
+		c.since = l.now
+		l.wbuf = res.appendTo(l.wbuf[:0], l.httpDate())
+		l.send(c, l.wbuf)
 		if !c.closed && !c.closing && len(c.in) > 0 {
 			// Requests pipelined behind the notice.
 			l.answer(c, c.in)
@@ -344,12 +362,6 @@ func (l *loop) woken() {
 }
 
 func (l *loop) add(fd int) {
-	if l.stop.Load() {
-		unix.Close(fd)
-		l.count.Add(-1)
-		l.b.conns.Add(-1)
-		return
-	}
 	for fd >= len(l.conns) {
 		l.conns = append(l.conns, make([]*conn, max(len(l.conns), 64))...)
 	}
@@ -359,6 +371,30 @@ func (l *loop) add(fd int) {
 	ev := unix.EpollEvent{Events: c.mask, Fd: int32(fd)}
 	if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
 		l.close(c)
+		return
+	}
+	if l.stop.Load() {
+		l.drain(c)
+	}
+}
+
+// drain starts closing c for shutdown: an idle connection is closed,
+// after answering a request that may already wait in its socket; one with
+// a request under way closes after its answer.
+func (l *loop) drain(c *conn) {
+	if c.closed || c.lingering {
+		return
+	}
+	if !c.waiting && len(c.in) == 0 && len(c.out) == 0 {
+		l.readable(c)
+		if !c.closed && !c.waiting && len(c.in) == 0 && len(c.out) == 0 && !c.lingering {
+			l.close(c)
+		}
+		return
+	}
+	if len(c.in) == 0 && !c.waiting {
+		c.closing = true
+		l.update(c)
 	}
 }
 
@@ -405,15 +441,38 @@ func (l *loop) readable(c *conn) {
 	}
 }
 
+// maxBatch bounds the answers built from one read before they are
+// written: a client that pipelines many small requests gets them answered
+// in batches, and the rest of its input waits in c.in.
+const maxBatch = 64 << 10
+
 // answer answers the complete requests at the start of data and keeps the
 // rest in c.in.
 func (l *loop) answer(c *conn, data []byte) {
+	for {
+		more := l.answerBatch(c, data)
+		if !more || c.closed || len(c.out) > 0 {
+			// Pending output resumes c.in once it is written (flush).
+			return
+		}
+		data = c.in
+	}
+}
+
+// answerBatch answers requests from data until it ends or maxBatch bytes
+// of answers are built, and sends them. It reports whether it stopped at
+// the bound with complete requests possibly left in c.in.
+func (l *loop) answerBatch(c *conn, data []byte) (more bool) {
 	out := l.wbuf[:0]
 	if len(c.out) > 0 {
 		out = c.out
 	}
 	off := 0
-	for off < len(data) && !c.waiting && !c.closing {
+	for off < len(data) && !c.waiting && !c.closing && !c.closed {
+		if len(out) >= maxBatch {
+			more = true
+			break
+		}
 		n, head, herr := l.parser.parse(data[off:], &l.req)
 		if herr != nil {
 			l.res.reset()
@@ -437,7 +496,7 @@ func (l *loop) answer(c *conn, data []byte) {
 		off += n
 		c.continued = false
 		l.res.reset()
-		if !l.b.s.route(l.work, &l.req, &l.res, l.now) {
+		if !l.route() {
 			l.notice(c)
 			continue
 		}
@@ -452,9 +511,13 @@ func (l *loop) answer(c *conn, data []byte) {
 	rest := data[off:]
 	wasPartial := len(c.in) > 0
 	switch {
+	case c.closed:
+		return false
 	case len(rest) == 0:
+		// A buffer of a request that came in pieces is kept for the next
+		// such request, unless it is large.
 		c.in = c.in[:0]
-		if cap(c.in) > 64<<10 {
+		if cap(c.in) > keepIn {
 			c.in = nil
 		}
 		c.since = l.now
@@ -469,10 +532,24 @@ func (l *loop) answer(c *conn, data []byte) {
 	if len(c.out) > 0 {
 		c.out = out
 		l.update(c)
-		return
+		return more
 	}
 	l.wbuf = out[:0]
 	l.send(c, out)
+	return more
+}
+
+// keepIn is the largest input buffer a connection keeps between requests.
+const keepIn = 16 << 10
+
+// route answers l.req into l.res, recovering from a panic in the handler:
+// one request that trips a bug gets a 500 and the process goes on.
+func (l *loop) route() (answered bool) {
+	answered = true
+	l.b.s.safely(&l.res, func() {
+		answered = l.b.s.route(l.work, &l.req, &l.res, l.now)
+	})
+	return answered
 }
 
 // notice answers the current request, a notice, on its own goroutine.
@@ -483,20 +560,24 @@ func (l *loop) notice(c *conn) {
 	query, closeAfter, keepAlive := string(l.req.query), l.req.close, l.req.keepAlive
 	l.b.notices.Add(1)
 	go func() {
+		defer l.b.notices.Done()
 		var res response
-		l.b.s.handleNotice(l.b.ctx, method, path, query, &res)
+		l.b.s.safely(&res, func() {
+			l.b.s.handleNotice(l.b.ctx, method, path, query, &res)
+		})
 		res.close, res.keepAlive = closeAfter, keepAlive
-		resp := res.appendTo(nil, httpDate(time.Now()))
 		l.mu.Lock()
-		l.answered = append(l.answered, answered{c: c, resp: resp, close: closeAfter})
+		l.answered = append(l.answered, answered{c: c, res: res})
 		l.mu.Unlock()
 		l.wake()
-		l.b.notices.Done()
 	}()
 }
 
 // send writes b, keeping what the socket does not take for later.
 func (l *loop) send(c *conn, b []byte) {
+	if c.closed {
+		return
+	}
 	if len(c.out) > 0 {
 		c.out = append(c.out, b...)
 		return
