@@ -95,14 +95,7 @@ func (b *Bidder) Bid(w *Work, exchange string, body []byte, arrival time.Time) A
 	w.reset()
 	// The label is settled before anything can refuse the request, so that
 	// made-up exchange names in the path never become metric series.
-	w.label = exchange
-	if exchange != "" {
-		if ix := b.opt.Index(); ix == nil {
-			w.label = telemetry.OtherExchange
-		} else if _, known := ix.Exchange(exchange); !known {
-			w.label = telemetry.OtherExchange
-		}
-	}
+	w.label = b.Label(exchange)
 	if err := w.dec.Decode(body, &w.req); err != nil {
 		return w.reject(err)
 	}
@@ -119,6 +112,20 @@ func (b *Bidder) Bid(w *Work, exchange string, body []byte, arrival time.Time) A
 		}
 	}
 	return ans
+}
+
+// Label is the metrics label of requests to the named exchange: the name
+// when the store knows it, "" for the default endpoint, else "other".
+func (b *Bidder) Label(exchange string) string {
+	if exchange == "" {
+		return ""
+	}
+	if ix := b.opt.Index(); ix != nil {
+		if _, known := ix.Exchange(exchange); known {
+			return exchange
+		}
+	}
+	return telemetry.OtherExchange
 }
 
 // decide runs the decision on a valid request.

@@ -303,8 +303,13 @@ func (c *Config) validate() []error {
 	for _, a := range []struct{ name, addr string }{
 		{"NORDBID_LISTEN", c.Listen}, {"NORDBID_ADMIN_LISTEN", c.AdminListen},
 	} {
-		if _, _, err := net.SplitHostPort(a.addr); err != nil {
+		_, port, err := net.SplitHostPort(a.addr)
+		if err != nil {
 			bad("%s %q: not a host:port address", a.name, a.addr)
+			continue
+		}
+		if p, err := strconv.Atoi(port); port != "" && (err != nil || p < 0 || p > 65535) {
+			bad("%s %q: port not a number from 0 to 65535", a.name, a.addr)
 		}
 	}
 	if c.DataDir == "" && c.DatabaseURL == "" {

@@ -59,6 +59,17 @@ func TestReportsEveryBadValue(t *testing.T) {
 	}
 }
 
+func TestRefusesPortOutOfRange(t *testing.T) {
+	for _, addr := range []string{"127.0.0.1:99999", ":-1", "127.0.0.1:http"} {
+		_, err := Load("serve", nil, env(map[string]string{
+			"NORDBID_ADMIN_LISTEN": addr, "NORDBID_DATA_DIR": "/srv/x",
+		}), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "NORDBID_ADMIN_LISTEN") {
+			t.Errorf("admin listen %q: error %v, want one naming NORDBID_ADMIN_LISTEN", addr, err)
+		}
+	}
+}
+
 // TestREADMEDocumentsEverySetting keeps the README's configuration table
 // in step with the code.
 func TestREADMEDocumentsEverySetting(t *testing.T) {

@@ -26,12 +26,24 @@ var (
 	typeGIF  = []byte("image/gif")
 )
 
+// bidLabel is the metrics label of a request to path refused before its
+// handler ran, and whether path is a bid endpoint at all.
+func (s *Server) bidLabel(path []byte) (string, bool) {
+	switch {
+	case bytes.Equal(path, pathBid):
+		return "", true
+	case bytes.HasPrefix(path, pathBidPrefix):
+		return s.opt.Bidder.Label(string(path[len(pathBidPrefix):])), true
+	}
+	return "", false
+}
+
 // route answers a request of the bid listener into res, on the connection's
 // event loop. It returns false for a notice, which may wait for the store
 // and is answered off the loop by handleNotice.
 func (s *Server) route(w *work, req *request, res *response, arrival time.Time) bool {
 	p := req.path
-	get := string(req.method) == http.MethodGet
+	get := string(req.method) == http.MethodGet || string(req.method) == http.MethodHead
 	switch {
 	case bytes.Equal(p, pathBid):
 		s.handleBid(w, req, res, "", arrival)
@@ -43,9 +55,12 @@ func (s *Server) route(w *work, req *request, res *response, arrival time.Time) 
 		s.handleBid(w, req, res, unsafe.String(&ex[0], len(ex)), arrival)
 	case bytes.HasPrefix(p, pathNotice):
 		return false
-	case bytes.Equal(p, pathHealth) && get:
+	case (bytes.Equal(p, pathHealth) || bytes.Equal(p, pathReady)) && !get:
+		res.allow = "GET, HEAD"
+		res.error(http.StatusMethodNotAllowed, "method: "+string(p[1:])+" is a GET request")
+	case bytes.Equal(p, pathHealth):
 		res.json(http.StatusOK, bodyOK)
-	case bytes.Equal(p, pathReady) && get:
+	case bytes.Equal(p, pathReady):
 		if err := s.opt.Ready(); err != nil {
 			res.error(http.StatusServiceUnavailable, "not ready: "+err.Error())
 			return true
@@ -74,7 +89,7 @@ func (s *Server) handleBid(w *work, req *request, res *response, exchange string
 	if err != nil {
 		var be *bodyError
 		errors.As(err, &be)
-		s.opt.Metrics.Request(telemetry.OtherExchange, telemetry.ResultInvalid)
+		s.opt.Metrics.Request(s.opt.Bidder.Label(exchange), telemetry.ResultInvalid)
 		res.error(be.status, be.msg)
 		return
 	}
@@ -113,7 +128,7 @@ func (s *Server) handleNotice(ctx context.Context, method, path, query string,
 	kind := strings.TrimPrefix(path, string(pathNotice))
 	if method != http.MethodGet && method != http.MethodPost {
 		res.allow = "GET, POST"
-		res.error(http.StatusMethodNotAllowed, "method: notices are GET requests")
+		res.error(http.StatusMethodNotAllowed, "method: notices are GET (or POST) requests")
 		return
 	}
 	k := store.NoticeKind(kind)

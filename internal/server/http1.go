@@ -41,7 +41,10 @@ var (
 	errMalformed = &httpError{http.StatusBadRequest, "request: malformed HTTP"}
 	errLength    = &httpError{http.StatusBadRequest, "Content-Length: not a byte count"}
 	errChunked   = &httpError{http.StatusBadRequest, "body: malformed chunked encoding"}
-	errTransfer  = &httpError{http.StatusBadRequest,
+	errFraming   = &httpError{http.StatusBadRequest,
+		"body: chunked framing over " + strconv.Itoa(maxChunkFraming) +
+			" bytes beyond the data (send larger chunks)"}
+	errTransfer = &httpError{http.StatusBadRequest,
 		"Transfer-Encoding: only chunked is supported"}
 	errVersion = &httpError{http.StatusBadRequest,
 		"request: only HTTP/1.0 and HTTP/1.1 are served"}
@@ -278,7 +281,7 @@ func (p *parser) dechunk(b []byte) (int, *httpError) {
 		// bounded, so that a client cannot make the server buffer it
 		// without end.
 		if next-len(p.chunks) > maxChunkFraming {
-			return 0, errChunked
+			return 0, errFraming
 		}
 		line, after, ok := nextLine(b, next)
 		if !ok || len(line) > maxChunkLine {
@@ -304,12 +307,12 @@ func (p *parser) dechunk(b []byte) (int, *httpError) {
 				line, after, ok = nextLine(b, after)
 				if !ok {
 					if len(bytes.TrimSuffix(b, []byte("\r")))-len(p.chunks) > maxChunkFraming {
-						return 0, errChunked
+						return 0, errFraming
 					}
 					return 0, nil
 				}
 				if after-len(p.chunks) > maxChunkFraming {
-					return 0, errChunked
+					return 0, errFraming
 				}
 				if len(line) == 0 {
 					return after, nil
@@ -434,8 +437,9 @@ type response struct {
 	version bool
 	noStore bool
 	// close ends the connection after this answer; keepAlive confirms an
-	// HTTP/1.0 client's keep-alive.
-	close, keepAlive bool
+	// HTTP/1.0 client's keep-alive; head answers a HEAD request: the
+	// headers of the answer without its body.
+	close, keepAlive, head bool
 }
 
 func (r *response) reset() { *r = response{} }
@@ -483,7 +487,7 @@ func (r *response) appendTo(dst, date []byte) []byte {
 		dst = append(dst, "\r\nConnection: keep-alive"...)
 	}
 	dst = append(dst, "\r\n\r\n"...)
-	if r.status != http.StatusNoContent {
+	if r.status != http.StatusNoContent && !r.head {
 		dst = append(dst, r.body...)
 	}
 	return dst

@@ -1,10 +1,10 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -481,8 +481,8 @@ func (l *loop) answerBatch(c *conn, data []byte) (more bool) {
 			c.closing = true
 			out = l.res.appendTo(out, l.httpDate())
 			off = len(data)
-			if bytes.HasPrefix(l.req.path, pathBid) {
-				l.b.s.opt.Metrics.Request(telemetry.OtherExchange, telemetry.ResultInvalid)
+			if label, ok := l.b.s.bidLabel(l.req.path); ok {
+				l.b.s.opt.Metrics.Request(label, telemetry.ResultInvalid)
 			}
 			break
 		}
@@ -505,6 +505,7 @@ func (l *loop) answerBatch(c *conn, data []byte) (more bool) {
 			c.closing = true
 		}
 		l.res.keepAlive = l.req.keepAlive
+		l.res.head = string(l.req.method) == http.MethodHead
 		out = l.res.appendTo(out, l.httpDate())
 	}
 	// Keep what is left: the start of the next request.

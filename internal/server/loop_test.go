@@ -386,3 +386,62 @@ func listen(t *testing.T) net.Listener {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func hex(n int) string { return strconv.FormatInt(int64(n), 16) }
+
+func TestHeadAnswersWithoutBody(t *testing.T) {
+	ts := newTestServer(t)
+	c := dial(t, ts)
+	c.Write([]byte("HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n" +
+		"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
+	r := bufio.NewReader(c)
+	head, err := http.ReadResponse(r, &http.Request{Method: http.MethodHead})
+	if err != nil || head.StatusCode != 200 || head.ContentLength != int64(len(bodyOK)) {
+		t.Fatalf("HEAD: %v, %+v; want 200 with the length of the GET body", err, head)
+	}
+	// Any body bytes after the HEAD answer would garble the next one.
+	if got := readAnswers(t, r, 1)[0]; got.StatusCode != 200 {
+		t.Fatalf("GET after HEAD: status %d", got.StatusCode)
+	}
+}
+
+func TestHealthRefusesOtherMethods(t *testing.T) {
+	ts := newTestServer(t)
+	resp, err := http.Post(ts.URL+"/health", "application/json", strings.NewReader("{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET, HEAD" {
+		t.Errorf("POST /health: %d, Allow %q; want 405 with Allow GET, HEAD", resp.StatusCode,
+			resp.Header.Get("Allow"))
+	}
+}
+
+func TestRefusedBodiesKeepTheirExchangeLabel(t *testing.T) {
+	ts := newTestServer(t)
+	for _, path := range []string{"/openrtb2/bid", "/openrtb2/bid/made-up"} {
+		req, _ := http.NewRequest("POST", ts.URL+path, strings.NewReader(banner))
+		req.Header.Set("Content-Encoding", "br")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	resp, err := http.Get(ts.Admin + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		`nordbid_bid_requests_total{exchange="",result="invalid"} 1`,
+		`nordbid_bid_requests_total{exchange="other",result="invalid"} 1`,
+	} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("metrics lack %s:\n%s", want, grepLines(body, "invalid"))
+		}
+	}
+	if bytes.Contains(body, []byte("made-up")) {
+		t.Error("a made-up exchange name became a metric label")
+	}
+}
