@@ -152,7 +152,10 @@ measure() {
   bench generator-ceiling --target "sink=http://127.0.0.1:$sink_port/openrtb2/bid" --sweep \
     --sweep-start 10000 --sweep-step 10000 --sweep-max 100000 --connections "$sweep_conns" \
     --duration "$step_duration" --warmup "$step_warmup"
-  bench seed "${targets[@]}" --connections 5000 --rate 9800 --duration "$seed_duration" \
+  # The sink joins the seed rounds: its figures are the floor that the
+  # generator and the machine set for every target at 5,000 connections.
+  bench seed "${targets[@]}" --target "sink=http://127.0.0.1:$sink_port/openrtb2/bid" \
+    --pid "sink=$sink_pid" --connections 5000 --rate 9800 --duration "$seed_duration" \
     --warmup "$warmup" --rounds 3
   bench sweep "${targets[@]}" --sweep --sweep-start "$sweep_start" \
     --sweep-step "$sweep_step" --sweep-max "$sweep_max" --connections "$sweep_conns" \
@@ -255,6 +258,11 @@ EOF
 - **Rounds.** Targets are measured in alternating rounds (A B C A B C ...)
   so that drift of the machine hits all alike. Ratios are against the first
   target, rust-hyper.
+- **Floor.** In the seed scenario the sink (a server that answers 204 to
+  everything, see "Generator cost") is measured in the same rounds: its
+  latencies are what the generator and the machine add at 5,000
+  connections with no work on the server side, so no target can be below
+  them.
 - **Sweep.** The offered rate steps up per target until p99 exceeds 10 ms
   or a timeout, connection error or 5xx occurs; the last passing rate is
   the sustained rate. A failed step is measured once more before the target
@@ -320,12 +328,20 @@ The client was chosen by measurement (`go test -run '^$' -bench RoundTrip
 | own HTTP/1.1 client (`BenchmarkRoundTrip`) | 15.7 µs | 0 (0 B) |
 | net/http, a Transport per connection (`BenchmarkRoundTripNetHTTP`) | 34.6 µs | 58 (5.8 KB) |
 
-Not done yet: in the open loop the generator spends 40 to 70 µs of CPU per
-request on this VM, mostly waking threads, and that sets the ceiling above
-(20,000 req/s on the VM while other programs ran, 40,000 when it was
-quiet). An event loop on epoll, with the dispatcher writing the requests
-itself, would cut that cost; it is the next step if the ceiling binds the
-sweep.
+In the open loop the generator spends 40 to 70 µs of CPU per request on
+this VM, mostly waking threads, and that sets the ceiling above (20,000
+req/s on the VM while other programs ran, 40,000 to 70,000 when it was
+quiet). An open-loop driver on epoll was built and measured against the
+sink: one event loop per CPU owning its share of the connections, woken by
+a timerfd at each due time, writing the requests and timing the answers
+itself. At 9,800 req/s over 5,000 connections, two alternating runs of
+20 s each (2026-12-04 20:37 UTC, quiet machine), it lowered the median
+(0.08 and 0.09 ms against 0.13 and 0.14 ms) but not the CPU per request
+(68.6 and 70.7 µs against 62.7 and 67.5 µs), and its p99.9 was worse (4.90
+and 5.57 ms against 2.99 and 3.64 ms), likely because a loop thread that
+the kernel preempts holds up every connection it owns, where the
+goroutines spread over three Ps. It was set aside: the tail matters more
+here than the median.
 
 ## Design choices of the bidder, and the numbers behind them
 
@@ -333,8 +349,10 @@ Each choice below was measured on the same 2-core VM on 2026-12-04, before
 and after, in one run; ratios matter, absolute times move with the load
 of the machine.
 
-**HTTP layer: fasthttp for the bid listener, net/http for admin.** wrk, one
-thread, 100 connections, 8 s, corpus request 01, `--demo` data, in one run:
+**HTTP layer: nordbid's own HTTP/1.1 on an epoll event loop per CPU for
+the bid listener, net/http for admin.** The first choice was between
+net/http and fasthttp (wrk, one thread, 100 connections, 8 s, corpus
+request 01, `--demo` data, in one run):
 
 | bid listener | req/s | p50 | p99 | GC cycles in 8 s |
 |---|--:|--:|--:|--:|
@@ -343,8 +361,49 @@ thread, 100 connections, 8 s, corpus request 01, `--demo` data, in one run:
 
 net/http allocates a request, a header map and a context per request; at
 that rate the collector ran every 28 ms. fasthttp reuses them per
-connection. Every behaviour of the listener (limits, gzip, timeouts,
-graceful shutdown, JSON errors) is kept and tested in internal/server.
+connection, but still serves each connection on a goroutine: a request
+cost a read, a write, a read that found nothing, and hand-offs between
+threads as goroutines parked and woke (the Go scheduler alone took 15% of
+nordbid's CPU at 80% load), and each idle keep-alive connection kept an
+8 KB goroutine stack and a read buffer. The bid listener now runs one
+event loop per CPU: each waits on its own epoll set, reads what its
+connections sent into one 64 KB buffer, answers every complete request in
+place and writes the answers back with one write. The same binary with
+either listener, side by side with the Rust peer (`nordbid bench`,
+alternating rounds, 2026-12-04 20:19 UTC for 20,800 req/s over 1,000
+connections, 3 rounds of 10 s; 20:23 UTC for 9,800 req/s over 5,000
+connections, 2 rounds of 20 s):
+
+| scenario | figure | rust-hyper | fasthttp | event loop |
+|---|---|--:|--:|--:|
+| 20,800 req/s, 1,000 connections | p50 | 0.52 ms | 0.64 ms | 0.33 ms |
+| | p99 | 20.7 ms | 20.7 ms | 6.44 ms |
+| | p99.9 | 137 ms | 37.0 ms | 19.7 ms |
+| | CPU cores | 0.79 | 0.83 | 0.75 |
+| | max RSS | 28 MB | 94 MB | 34 MB |
+| 9,800 req/s, 5,000 connections | p99 | 1.46 ms | 1.69 ms | 1.69 ms |
+| | p99.9 | 6.28 ms | 6.49 ms | 5.76 ms |
+| | CPU cores | 0.57 | 0.61 | 0.62 |
+| | max RSS | 104 MB | 139 MB | 33 MB |
+
+The first scenario ran while the machine was disturbed (the Rust peer's
+p99 was 20.7 ms there, 2.4 ms in quiet runs); what counts is the columns
+against each other. Notices wait for the store, so they are answered on a
+goroutine and written back in order. Every behaviour of the listener
+(limits, gzip, chunked bodies, Expect: 100-continue, pipelining, HTTP/1.0,
+timeouts, the connection limit, graceful drain, JSON errors) is tested in
+internal/server, and its request parser is fuzzed, accepted requests
+compared with net/http's reader.
+
+**One spare P.** With as many Ps as event loops, a background goroutine
+(a store poll, the spend sync, a notice) could keep a loop that woke from
+epoll waiting for a P. GOMAXPROCS one above the loop count, the same
+binary side by side (20:42 UTC, 9,800 req/s over 5,000 connections, 2
+rounds of 30 s): p99 1.70 to 1.42 ms, p99.9 6.06 to 4.90 ms, CPU 0.60 to
+0.47 cores (the Rust peer: 1.44 ms, 8.54 ms, 0.58 cores). At 20,800 req/s
+over 1,000 connections (3 rounds of 10 s, a disturbed machine): p50 0.60
+to 0.42 ms, CPU 0.77 to 0.70 cores, p99 13.9 and 16.5 ms (the Rust peer
+50.2 ms). `serve` sets it unless GOMAXPROCS is in the environment.
 
 **JSON: a hand-written scanner over lean types** (`go test -run '^$'
 -bench Decode ./internal/openrtb`, 3 runs each, middle run, 2026-12-04
@@ -386,6 +445,15 @@ first. `go test -run '^$' -bench DecideLatency ./internal/bidder`
 `TestPrefilterKeepsDecisions` checks on 3,000 varied requests that the bit
 sets pick the same winner as a walk over every campaign.
 
+The seven targeting sets of a request (channel, country, device type, OS,
+bundle, domain, segments) were first ANDed one at a time; with 100,000
+campaigns each set is 12 KB, and the result streamed through the cache
+seven times. `Bitset.Intersect` reads four sets per pass
+(`BenchmarkDecideLatency`, 3 runs each, 2026-12-04 21:30 UTC): p50 9.4 to
+9.8 µs before, 6.8 to 6.9 µs after with 100,000 campaigns (p99 29 to 45
+µs before, 27 to 36 µs after); 2.9 µs before, 2.6 to 2.7 µs after with
+10,000.
+
 **Garbage collector: GOGC 400 by default.** Bidding allocates nothing; the
 background loops (store polls, spend sync, index rebuilds) still made
 garbage enough for a collection every few seconds over a live heap of a
@@ -402,44 +470,43 @@ In a second run, GOGC 400 with 8 KB against 4 KB read buffers: p99 1.41
 and 1.38 ms, p99.9 6.18 and 6.03 ms, RSS 166 and 160 MB, 4 and 1 GC
 cycles. Releasing the buffers of idle keep-alive connections is what keeps
 memory near the Rust peer's with 5,000 connections; GOGC 400 keeps
-collections to about one a minute for some tens of MB; the 4 KB read
-buffer (fasthttp's default; request bodies have their own buffer) is kept.
-GOGC and GOMEMLIMIT in the environment override the default.
+collections to about one a minute for some tens of MB. (These runs used
+the fasthttp listener; the event loop holds no buffer for an idle
+connection at all.) GOGC and GOMEMLIMIT in the environment override the
+default.
 
-**Request bodies: streamed into the handler's own buffer.** fasthttp
-buffers bodies in a pool that drops buffers larger than most it has seen;
-with corpus bodies from 0.2 to 22 KB that made 77 MB of garbage in 308,000
-requests (250 bytes a request, 63% of all allocation; pprof allocs
-difference over the run). The handler now reads the body stream into a
-buffer of its own, under the size limit. 1,000 connections at 14,000
-req/s for 20 s: 5 collections before, 1 after, and the allocation profile
-of the run holds only the background loops.
+**Request bodies: read in place.** Under fasthttp, bodies went through
+its pool, which drops buffers larger than most it has seen; with corpus
+bodies from 0.2 to 22 KB that made 77 MB of garbage in 308,000 requests
+(250 bytes a request, 63% of all allocation), until the handler read the
+stream into a buffer of its own. The event loop parses requests straight
+from its read buffer; only a request that arrives over several reads is
+gathered in a buffer of its connection, which the connection keeps for
+the next one (up to 64 KB).
 
 **The last garbage of a request, and of a scrape.** A heap profile at
 5,000 connections still showed 15 MB allocated by `io.LimitReader`, one
 small reader per body; the limit now lives in the per-request scratch.
 Gzipped bodies went through compress/gzip, whose inflater allocates new
 Huffman tables for most bodies (2 to 12 allocations a request); klauspost's
-inflater, linked anyway through fasthttp, reuses them. The Prometheus
+inflater reuses them. The Prometheus
 client's Go and process collectors allocated at every scrape, which the
 bench does once a second; nordbid now writes its exposition itself
 (`BenchmarkScrape`: 8.6 µs, 0 allocations). After these, a 10-second
 allocation profile under load at 9,800 req/s holds no sample at all
 (pprof samples one allocation every 512 KB).
 
-**Memory per connection: a 2 KB read buffer.** While bodies are streamed,
-fasthttp keeps each keep-alive connection's read buffer. 5,000
-connections at 9,800 req/s, 2 rounds of 20 s, two builds side by side:
-4 KB buffers 152 MB resident, 2 KB buffers 133 MB, at 0.55 cores each;
-at 22,400 req/s over 1,000 connections both took 0.76 to 0.78 cores.
-Start-up garbage (store reads, demo seeding, the index build) is now
+**Memory per connection.** Under fasthttp each keep-alive connection
+held a goroutine with an 8 KB stack and, while bodies were streamed, a
+read buffer: 2 KB buffers instead of 4 KB saved 19 MB at 5,000
+connections (152 to 133 MB), and shrinking the largest stack frames on
+the bid path did not bring the stacks under 8 KB. The event loop keeps for
+an idle connection only its state, about a hundred bytes, and the kernel's
+socket buffers: 33 to 36 MB resident at 5,000 connections in the runs
+above, against 139 MB with fasthttp and 104 to 107 MB for the Rust peer.
+Start-up garbage (store reads, demo seeding, the index build) is
 collected and returned to the system before the listeners open: idle with
 the demo data and 1,000 campaigns, 29 MB resident instead of 41 MB.
-Goroutine stacks stay at 8 KB per connection (42 MB of the total at 5,000
-connections): shrinking the largest stack frames on the bid path (the
-request reset's 3 KB temporary, the TCF decode buffer) did not bring them
-under 4 KB, the next size down, and made no difference to the resident
-set, so only the TCF change, which is also 3 times faster, was kept.
 
 **The hot-path targets, against the make bench run of 2026-12-04 19:10
 UTC** (nordbid 3db40dd; the tables above are rewritten by each
