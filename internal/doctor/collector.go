@@ -15,8 +15,9 @@ const (
 	stealName = "nordbid_cpu_steal_ratio"
 	stealHelp = "Share of CPU time the hypervisor gave to other guests since the previous " +
 		"scrape (from /proc/stat; 0 on bare metal)."
-	procsName  = "nordbid_gomaxprocs"
-	procsHelp  = "GOMAXPROCS: the number of CPUs the Go runtime runs goroutines on."
+	procsName = "nordbid_gomaxprocs"
+	procsHelp = "GOMAXPROCS: the Ps the Go runtime runs goroutines on " +
+		"(serve: one per event loop, plus one)."
 	nofileName = "nordbid_open_files_limit"
 	nofileHelp = "Soft limit on open file descriptors (RLIMIT_NOFILE) of the process."
 )
