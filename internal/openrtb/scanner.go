@@ -7,11 +7,15 @@ import (
 	"unsafe"
 )
 
-// maxDepth bounds how deeply objects and arrays may nest. Skipping an
-// unknown value recurses once per level, so without a bound a hostile body
-// of nested brackets could exhaust the goroutine stack. Real bid requests
-// nest fewer than ten levels.
+// maxDepth bounds how deeply objects and arrays may nest. Reading a native
+// request recurses once per "native" wrapper, so without a bound a hostile
+// body could exhaust the goroutine stack. Real bid requests nest fewer
+// than ten levels.
 const maxDepth = 64
+
+// skip keeps one bit per open level in a uint64; this line fails to
+// compile when maxDepth outgrows it.
+const _ = uint64(64 - maxDepth)
 
 // Syntax error messages. They are constants so that reporting an error in
 // an embedded native request, which is then thrown away, costs nothing.
@@ -68,18 +72,32 @@ func (s *scanner) failHere(msg string) {
 	s.fail(s.pos, msg)
 }
 
-// peek skips whitespace and returns the next byte without consuming it,
-// or 0 at the end of input.
-func (s *scanner) peek() byte {
-	buf, i := s.buf, s.pos
+// failAt records msg at offset i as failHere does.
+func (s *scanner) failAt(i int, msg string) {
+	s.pos = i
+	s.failHere(msg)
+}
+
+// space returns the offset of the first byte at or after i that is not
+// whitespace, or len(buf).
+func space(buf []byte, i int) int {
 	for ; i < len(buf); i++ {
 		// Every byte above the space is a token; test that first.
 		if c := buf[i]; c > ' ' || (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-			s.pos = i
-			return c
+			return i
 		}
 	}
+	return i
+}
+
+// peek skips whitespace and returns the next byte without consuming it,
+// or 0 at the end of input.
+func (s *scanner) peek() byte {
+	i := space(s.buf, s.pos)
 	s.pos = i
+	if i < len(s.buf) {
+		return s.buf[i]
+	}
 	return 0
 }
 
@@ -114,34 +132,54 @@ func (s *scanner) enter() bool {
 	return true
 }
 
-// field moves to the i-th key of the current object (counting from 0),
+// field moves to the n-th key of the current object (counting from 0),
 // stores it in key and leaves the scanner at its value. It reports false
-// at the closing brace or on error.
-func (s *scanner) field(i int) bool {
-	c := s.peek()
-	if c == '}' {
-		s.pos++
+// at the closing brace or on error. It works on a local offset and stores
+// the scanner's position once: this runs for every key of the request.
+func (s *scanner) field(n int) bool {
+	buf := s.buf
+	i := space(buf, s.pos)
+	if i < len(buf) && buf[i] == '}' {
+		s.pos = i + 1
 		s.depth--
 		return false
 	}
-	if i > 0 {
-		if c != ',' {
-			s.failHere(msgObjectNext)
+	if n > 0 {
+		if i >= len(buf) || buf[i] != ',' {
+			s.failAt(i, msgObjectNext)
 			return false
 		}
-		s.pos++
-		c = s.peek()
+		i = space(buf, i+1)
 	}
-	if c != '"' {
-		s.failHere(msgKey)
+	if i >= len(buf) || buf[i] != '"' {
+		s.failAt(i, msgKey)
 		return false
 	}
-	s.key = s.text()
-	if s.peek() != ':' {
-		s.failHere(msgColon)
+	// Most keys are short and plain: look for the closing quote in the
+	// first word before calling stringEnd.
+	end, escaped := -1, false
+	if i+9 <= len(buf) {
+		m := special8(binary.LittleEndian.Uint64(buf[i+1:]))
+		if j := i + 1 + bits.TrailingZeros64(m)>>3; j < len(buf) && buf[j] == '"' {
+			end = j + 1
+		}
+	}
+	if end < 0 {
+		if end, escaped = s.stringEnd(i); end < 0 {
+			s.key = ""
+			return false
+		}
+	}
+	if escaped {
+		s.key = view(s.unescape(buf[i+1 : end-1]))
+	} else {
+		s.key = view(buf[i+1 : end-1])
+	}
+	if i = space(buf, end); i >= len(buf) || buf[i] != ':' {
+		s.failAt(i, msgColon)
 		return false
 	}
-	s.pos++
+	s.pos = i + 1
 	return true
 }
 
@@ -169,29 +207,109 @@ func (s *scanner) elem(i int) bool {
 	return true
 }
 
-// skip consumes one value of any kind.
+// skip consumes one value of any kind. It walks nested objects and arrays
+// in one loop instead of through field, elem and a call per value: a value
+// the decoder ignores needs neither its keys nor its nesting on the call
+// stack. It reports every error that those would, at the same offset.
+//
+// The loop keeps the kinds of the containers it has opened in a bit stack,
+// the innermost in bit 0; maxDepth keeps it within 64 bits. The scanner's
+// depth does not change, as every container opened here closes here.
 func (s *scanner) skip() {
-	switch c := s.peek(); {
-	case c == '{':
-		if s.enter() {
-			for i := 0; s.field(i); i++ {
-				s.skip()
+	buf, i := s.buf, s.pos
+	var objects uint64 // bit k set: the container k levels out is an object
+	open := 0          // containers opened and not yet closed
+	key := false       // whether a key and a colon come before the value
+	for {
+		i = space(buf, i)
+		if key {
+			if i >= len(buf) || buf[i] != '"' {
+				s.failAt(i, msgKey)
+				return
 			}
-		}
-	case c == '[':
-		if s.enter() {
-			for i := 0; s.elem(i); i++ {
-				s.skip()
+			if i, _ = s.stringEnd(i); i < 0 {
+				return
 			}
+			if i = space(buf, i); i >= len(buf) || buf[i] != ':' {
+				s.failAt(i, msgColon)
+				return
+			}
+			i = space(buf, i+1)
 		}
-	case c == '"':
-		s.scanString()
-	case c == 't' || c == 'f' || c == 'n':
-		s.literal()
-	case c == '-' || (c >= '0' && c <= '9'):
-		s.number()
-	default:
-		s.failHere(msgChar)
+		if i >= len(buf) {
+			s.failAt(i, msgEOF)
+			return
+		}
+
+		// Consume one value, or open a container that is not empty and
+		// go on with its first member.
+		switch c := buf[i]; {
+		case c == '{' || c == '[':
+			if s.depth+open >= maxDepth {
+				s.failAt(i, msgTooDeep)
+				return
+			}
+			closer := byte(']')
+			if c == '{' {
+				closer = '}'
+			}
+			if i = space(buf, i+1); i >= len(buf) || buf[i] != closer {
+				open++
+				objects <<= 1
+				if c == '{' {
+					objects |= 1
+				}
+				key = c == '{'
+				continue
+			}
+			i++
+		case c == '"':
+			if i, _ = s.stringEnd(i); i < 0 {
+				return
+			}
+		case c == 't' || c == 'f' || c == 'n':
+			s.pos = i
+			if s.literal() == 0 {
+				return
+			}
+			i = s.pos
+		case c == '-' || (c >= '0' && c <= '9'):
+			n := numberLen(buf[i:])
+			if n == 0 {
+				s.failAt(i, msgNumber)
+				return
+			}
+			i += n
+		default:
+			s.failAt(i, msgChar)
+			return
+		}
+
+		// A value ended at i: close the containers that end after it,
+		// then step over the comma before the next member.
+		for {
+			if open == 0 {
+				s.pos = i
+				return
+			}
+			closer, msg := byte(']'), msgArrayNext
+			if objects&1 != 0 {
+				closer, msg = '}', msgObjectNext
+			}
+			if i = space(buf, i); i < len(buf) && buf[i] == closer {
+				i++
+				open--
+				objects >>= 1
+				continue
+			}
+			if i >= len(buf) || buf[i] != ',' {
+				s.failAt(i, msg)
+				return
+			}
+			i++
+			key = objects&1 != 0
+			break
+		}
 	}
 }
 
@@ -273,15 +391,14 @@ func digits(b []byte, i int) int {
 	return i
 }
 
-// scanString consumes the string at the scanner's position (which holds
-// the opening quote) and returns its raw content between the quotes, and
-// whether that content has escapes. Bytes that are not valid UTF-8 are
-// accepted as they are: exchanges send them, and encoding/json's Valid
-// accepts them too.
-func (s *scanner) scanString() (raw []byte, escaped bool) {
+// stringEnd checks the string whose opening quote is at offset i and
+// returns the offset just past its closing quote, and whether it has
+// escapes. On a malformed string it records the error and returns -1.
+// Bytes that are not valid UTF-8 are accepted as they are: exchanges send
+// them, and encoding/json's Valid accepts them too.
+func (s *scanner) stringEnd(i int) (end int, escaped bool) {
 	buf := s.buf
-	i := s.pos + 1
-	for i < len(buf) {
+	for i++; i < len(buf); {
 		// Most string bytes need no attention: pass them 8 at a time,
 		// then jump to the first byte that does.
 		if i+8 <= len(buf) {
@@ -295,26 +412,24 @@ func (s *scanner) scanString() (raw []byte, escaped bool) {
 		c := buf[i]
 		switch {
 		case c == '"':
-			raw = buf[s.pos+1 : i]
-			s.pos = i + 1
-			return raw, escaped
+			return i + 1, escaped
 		case c == '\\':
 			escaped = true
 			n := escapeLen(buf[i:])
 			if n == 0 {
 				s.fail(i, msgEscape)
-				return nil, false
+				return -1, false
 			}
 			i += n
 		case c < 0x20:
 			s.fail(i, msgControl)
-			return nil, false
+			return -1, false
 		default:
 			i++
 		}
 	}
 	s.fail(len(buf), msgEOF)
-	return nil, false
+	return -1, false
 }
 
 // Word-at-a-time constants: ones has 0x01 in every byte, highs 0x80.
@@ -378,14 +493,20 @@ func (s *scanner) text() string {
 
 // textBytes is text returning bytes.
 func (s *scanner) textBytes() []byte {
-	raw, escaped := s.scanString()
+	start := s.pos
+	end, escaped := s.stringEnd(start)
+	if end < 0 {
+		return nil
+	}
+	s.pos = end
+	raw := s.buf[start+1 : end-1]
 	if !escaped {
 		return raw
 	}
 	return s.unescape(raw)
 }
 
-// unescape appends the decoded form of raw, whose escapes scanString has
+// unescape appends the decoded form of raw, whose escapes stringEnd has
 // checked, to scratch and returns that part of scratch. A lone UTF-16
 // surrogate becomes U+FFFD, as in encoding/json.
 func (s *scanner) unescape(raw []byte) []byte {
