@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -168,14 +169,7 @@ func TestNoticeAnsweredDuringDrainSaysClose(t *testing.T) {
 		t.Errorf("notice answered while draining: status %d close %v, want 200 and close",
 			got.StatusCode, got.Close)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not return after draining")
-	}
+	awaitServe(t, done)
 }
 
 func TestRequestsWaitBehindSlowNotice(t *testing.T) {
@@ -202,7 +196,7 @@ func TestRequestsWaitBehindSlowNotice(t *testing.T) {
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	st.open()
 	got := statuses(readAnswers(t, r, 3))
-	if want := []int{200, 200, 200}; !equalInts(got, want) {
+	if want := []int{200, 200, 200}; !slices.Equal(got, want) {
 		t.Errorf("statuses %v, want %v", got, want)
 	}
 }
@@ -279,12 +273,7 @@ func TestInvalidBidsToUnknownExchangesCountAsOther(t *testing.T) {
 			t.Fatalf("%s: status %d, want 400", ex, resp.StatusCode)
 		}
 	}
-	resp, err := http.Get(ts.Admin + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	body := scrape(t, ts)
 	if bytes.Contains(body, []byte(`exchange="made-up-`)) {
 		t.Errorf("names from request paths became metric labels:\n%s",
 			grepLines(body, "nordbid_bid_requests_total"))

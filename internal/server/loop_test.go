@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -55,16 +56,32 @@ func statuses(rs []*http.Response) []int {
 	return s
 }
 
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
+// scrape returns the admin listener's /metrics text.
+func scrape(t *testing.T, ts *testServer) []byte {
+	t.Helper()
+	resp, err := http.Get(ts.Admin + "/metrics")
+	if err != nil {
+		t.Fatal(err)
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
+
+// awaitServe waits for Serve, fed into done, to return nil after draining.
+func awaitServe(t *testing.T, done <-chan error) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
 		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after draining")
 	}
-	return true
 }
 
 // expectClosed reads until the server closes the connection and fails if
@@ -96,7 +113,7 @@ func TestPipelinedRequestsAnsweredInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := statuses(readAnswers(t, bufio.NewReader(c), 5))
-	if want := []int{200, 200, 400, 404, 200}; !equalInts(got, want) {
+	if want := []int{200, 200, 400, 404, 200}; !slices.Equal(got, want) {
 		t.Errorf("statuses %v, want %v", got, want)
 	}
 }
@@ -310,7 +327,7 @@ func TestNoticeKeepsOrderWithPipelinedBids(t *testing.T) {
 	batch = append(batch, bid...)
 	c.Write(batch)
 	got := statuses(readAnswers(t, bufio.NewReader(c), 5))
-	if want := []int{200, 400, 200, 404, 200}; !equalInts(got, want) {
+	if want := []int{200, 400, 200, 404, 200}; !slices.Equal(got, want) {
 		t.Errorf("statuses %v, want %v", got, want)
 	}
 }
@@ -338,14 +355,7 @@ func TestDrainAnswersRequestsUnderWay(t *testing.T) {
 		t.Errorf("request under way: status %d close %v, want 200 and close",
 			got.StatusCode, got.Close)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Serve did not return after draining")
-	}
+	awaitServe(t, done)
 	if c, err := net.Dial("tcp", bidLn.Addr().String()); err == nil {
 		c.Close()
 		t.Error("the listener still accepts after draining")
@@ -427,12 +437,7 @@ func TestRefusedBodiesKeepTheirExchangeLabel(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	resp, err := http.Get(ts.Admin + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	body := scrape(t, ts)
 	for _, want := range []string{
 		`nordbid_bid_requests_total{exchange="",result="invalid"} 1`,
 		`nordbid_bid_requests_total{exchange="other",result="invalid"} 1`,

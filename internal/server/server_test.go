@@ -186,12 +186,7 @@ func TestUnknownExchangeCountsAsOther(t *testing.T) {
 		}
 		resp.Body.Close()
 	}
-	resp, err := http.Get(ts.Admin + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	body := scrape(t, ts)
 	if !bytes.Contains(body,
 		[]byte(`nordbid_bid_requests_total{exchange="other",result="bid"} 3`)) {
 		t.Errorf("unknown exchanges not counted as other:\n%s",
