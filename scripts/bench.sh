@@ -255,6 +255,13 @@ EOF
   dispatcher does not wait for one. The lateness that remains is reported
   per target as "generator send lag"; it is part of the latencies, never
   subtracted from them.
+- **Arrival.** A latency ends when the answer reached the generator's
+  machine: the kernel's receive timestamp of its last bytes
+  (SO_TIMESTAMPNS), not the moment one of the generator's threads got
+  round to reading it. How long answers waited to be read is reported per
+  target as "generator receive wait"; it is not part of the latencies. On
+  a machine whose cores the generator shares with the target, that wait
+  is the generator's, whatever the target did.
 - **Rounds.** Targets are measured in alternating rounds (A B C A B C ...)
   so that drift of the machine hits all alike. Ratios are against the first
   target, rust-hyper.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,6 +72,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	sweepStep := fs.Float64("sweep-step", 2000, "rate added per sweep step")
 	sweepMax := fs.Float64("sweep-max", 60000, "last rate of the sweep")
 	fs.DurationVar(&o.SLO, "slo", o.SLO, "p99 bound of a sweep step")
+	cpuProfile := fs.String("cpuprofile", "", "write the generator's own CPU profile to `FILE`")
 	if err := fs.Parse(args); err != nil {
 		return flagErr(err)
 	}
@@ -104,6 +106,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		o.Progress = stderr
 	}
 
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		defer stop()
+	}
 	report, runErr := loadgen.Run(ctx, o)
 	if report == nil {
 		return runErr
@@ -118,6 +127,24 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}))
 	}
 	return err
+}
+
+// startCPUProfile profiles this process into name until stop is called:
+// what the generator itself costs, to tell its share of the latencies from
+// the target's.
+func startCPUProfile(name string) (stop func(), err error) {
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // pairTargets builds the targets and attaches the metrics endpoints and

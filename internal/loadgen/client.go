@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"strconv"
@@ -65,11 +66,14 @@ func newEndpoint(raw string, gzipped bool) (*endpoint, error) {
 
 // conn is one keep-alive connection carrying one request at a time.
 type conn struct {
-	nc   net.Conn
-	br   *bufio.Reader
-	head []byte
-	iov  [6][]byte
-	bufs net.Buffers
+	nc net.Conn
+	// stamp reads nc where the kernel can time the answers' arrival; nil
+	// where it cannot.
+	stamp *stampReader
+	br    *bufio.Reader
+	head  []byte
+	iov   [6][]byte
+	bufs  net.Buffers
 	// ids holds the request id and the user id of the request in flight.
 	ids [2][idWidth]byte
 }
@@ -81,11 +85,13 @@ func dial(ctx context.Context, ep *endpoint, timeout time.Duration) (*conn, erro
 	if err != nil {
 		return nil, err
 	}
-	return &conn{
-		nc:   nc,
-		br:   bufio.NewReaderSize(nc, readBufferSize),
-		head: make([]byte, 0, len(ep.head)+32),
-	}, nil
+	c := &conn{nc: nc, head: make([]byte, 0, len(ep.head)+32)}
+	var rd io.Reader = nc
+	if c.stamp = newStampReader(nc); c.stamp != nil {
+		rd = c.stamp
+	}
+	c.br = bufio.NewReaderSize(rd, readBufferSize)
+	return c, nil
 }
 
 // close closes the connection.
@@ -124,7 +130,19 @@ func (c *conn) roundTrip(ep *endpoint, b *body, reqID, userID uint64,
 	if _, err := c.bufs.WriteTo(c.nc); err != nil {
 		return 0, false, err
 	}
+	if c.stamp != nil {
+		c.stamp.at = time.Time{}
+	}
 	return readResponse(c.br)
+}
+
+// waited is how long the last answer sat in the kernel before the
+// generator read its end: zero where the kernel gives no timestamps.
+func (c *conn) waited() time.Duration {
+	if c.stamp == nil || c.stamp.at.IsZero() {
+		return 0
+	}
+	return max(time.Now().Sub(c.stamp.at), 0)
 }
 
 // patch is a place in a body where the id in slot is written.

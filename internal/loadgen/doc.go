@@ -5,7 +5,9 @@
 // one request in flight per connection. In the default open loop every
 // request has a due time on a constant-rate timetable and its latency is
 // counted from that time, so a target that stalls is charged for every
-// request that was due during the stall (no coordinated omission). The
+// request that was due during the stall (no coordinated omission), to the
+// answer's arrival by the kernel's receive timestamp where Linux gives
+// one, so that the generator's own delay in reading is left out. The
 // closed loop sends each connection's next request when its answer is in.
 // Several targets are measured in alternating rounds; a sweep steps the
 // rate up per target until p99 passes a bound.

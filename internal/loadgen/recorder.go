@@ -45,7 +45,10 @@ type outcome struct {
 	// moment the request could have gone out (its intended time, or the
 	// previous answer on its connection if that came later) and the moment
 	// it did. Negative means not measured (closed loop).
-	lag    time.Duration
+	lag time.Duration
+	// waited is how long the answer sat in the kernel before the generator
+	// read it; it is not part of latency.
+	waited time.Duration
 	status int
 	err    error
 }
@@ -61,8 +64,9 @@ type recorder struct {
 
 type shard struct {
 	mu sync.Mutex
-	// total holds every measured latency, lag the generator's lateness.
-	total, lag *hdrhistogram.Histogram
+	// total holds every measured latency, lag the generator's lateness in
+	// sending and wait its lateness in reading.
+	total, lag, wait *hdrhistogram.Histogram
 	// second and secCounts hold what came in since the last tick.
 	second    *hdrhistogram.Histogram
 	counts    Counts
@@ -73,7 +77,8 @@ func newRecorder() *recorder {
 	r := &recorder{}
 	for i := range r.shards {
 		s := &r.shards[i]
-		s.total, s.lag, s.second = newHistogram(3), newHistogram(2), newHistogram(2)
+		s.total, s.second = newHistogram(3), newHistogram(2)
+		s.lag, s.wait = newHistogram(2), newHistogram(2)
 	}
 	return r
 }
@@ -91,6 +96,9 @@ func (r *recorder) record(conn int, o outcome) {
 		v := micros(o.latency)
 		s.total.RecordValue(v)
 		s.second.RecordValue(v)
+	}
+	if o.err == nil {
+		s.wait.RecordValue(micros(o.waited))
 	}
 	if o.lag >= 0 {
 		s.lag.RecordValue(micros(o.lag))
@@ -136,17 +144,18 @@ func (r *recorder) tick() (Counts, *hdrhistogram.Histogram) {
 }
 
 // totals merges the shards; call it when recording has stopped.
-func (r *recorder) totals() (c Counts, total, lag *hdrhistogram.Histogram) {
-	total, lag = newHistogram(3), newHistogram(2)
+func (r *recorder) totals() (c Counts, total, lag, wait *hdrhistogram.Histogram) {
+	total, lag, wait = newHistogram(3), newHistogram(2), newHistogram(2)
 	for i := range r.shards {
 		s := &r.shards[i]
 		s.mu.Lock()
 		total.Merge(s.total)
 		lag.Merge(s.lag)
+		wait.Merge(s.wait)
 		c.merge(s.counts)
 		s.mu.Unlock()
 	}
-	return c, total, lag
+	return c, total, lag, wait
 }
 
 // isTimeout reports a request that ran past its deadline.

@@ -11,7 +11,7 @@ func TestRecorderPercentiles(t *testing.T) {
 	for v := 1; v <= 10_000; v++ {
 		rec.record(v, outcome{latency: time.Duration(v) * time.Microsecond, lag: 0, status: 200})
 	}
-	counts, total, _ := rec.totals()
+	counts, total, _, _ := rec.totals()
 	got := summarize(total)
 	want := Latency{
 		Count: 10_000, MinUS: 1, MeanUS: 5000.5, P50US: 5000, P90US: 9000, P99US: 9900,
@@ -46,7 +46,7 @@ func TestRecorderStatusClasses(t *testing.T) {
 	for _, status := range []int{200, 200, 204, 202, 302, 400, 404, 500, 503} {
 		rec.record(0, outcome{latency: time.Millisecond, lag: -1, status: status})
 	}
-	got, _, lag := rec.totals()
+	got, _, lag, _ := rec.totals()
 	want := Counts{
 		Scheduled: 9, Sent: 9, Responses: 9, Bid: 2, NoBid: 1, Other2xx: 1, Status3xx: 1,
 		Status4xx: 2, Status5xx: 2,
@@ -77,7 +77,7 @@ func TestRecorderTick(t *testing.T) {
 	if c != (Counts{}) || h.TotalCount() != 0 {
 		t.Errorf("second tick: counts %+v, %d values; want nothing new", c, h.TotalCount())
 	}
-	total, _, _ := rec.totals()
+	total, _, _, _ := rec.totals()
 	if total.Scheduled != 3 {
 		t.Errorf("totals after ticks: scheduled %d, want 3", total.Scheduled)
 	}

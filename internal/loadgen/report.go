@@ -191,6 +191,11 @@ type TargetResult struct {
 	// SendLag is the generator's own lateness in sending (open loop): how
 	// far it, not the target, is to blame for latency.
 	SendLag Latency `json:"send_lag"`
+	// ReceiveWait is how long answers sat in the kernel before the
+	// generator read them. Latency ends when an answer arrives (the
+	// kernel's receive timestamp where it gives one), so this wait is not
+	// part of it; it shows what the generator's reading would have added.
+	ReceiveWait Latency `json:"receive_wait"`
 	// GeneratorCPUPerRequestUS is the generator's CPU cost per request
 	// while it measured this target, in microseconds.
 	GeneratorCPUPerRequestUS float64 `json:"generator_cpu_us_per_request"`

@@ -70,6 +70,7 @@ var reportShape = obj{
 		}}},
 		"hdr":                          str,
 		"send_lag":                     latencyShape,
+		"receive_wait":                 latencyShape,
 		"generator_cpu_us_per_request": num,
 		"timeline": nullable{arrayOf{obj{
 			"t_s": num, "rps": num, "p99_us": num, "errors": num,

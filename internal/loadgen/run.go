@@ -133,22 +133,23 @@ run:
 
 // targetAcc adds up one target's segments.
 type targetAcc struct {
-	counts     Counts
-	total, lag *hdrhistogram.Histogram
-	timeline   []Second
-	measured   time.Duration
-	cpu        time.Duration
-	sent       int64
+	counts           Counts
+	total, lag, wait *hdrhistogram.Histogram
+	timeline         []Second
+	measured         time.Duration
+	cpu              time.Duration
+	sent             int64
 }
 
 func newTargetAcc() *targetAcc {
-	return &targetAcc{total: newHistogram(3), lag: newHistogram(2)}
+	return &targetAcc{total: newHistogram(3), lag: newHistogram(2), wait: newHistogram(2)}
 }
 
 func (a *targetAcc) add(r *segmentResult) {
 	a.counts.merge(r.counts)
 	a.total.Merge(r.total)
 	a.lag.Merge(r.lag)
+	a.wait.Merge(r.wait)
 	a.timeline = append(a.timeline, r.timeline...)
 	a.measured += r.measured
 	a.cpu += r.cpu
@@ -166,6 +167,7 @@ func (a *targetAcc) result(t *target) TargetResult {
 		Percentiles: curve(a.total),
 		HDR:         encodeHDR(a.total),
 		SendLag:     summarize(a.lag),
+		ReceiveWait: summarize(a.wait),
 		Timeline:    a.timeline,
 		Runtime:     t.metrics.runtime(),
 	}

@@ -31,10 +31,10 @@ type segmentSpec struct {
 
 // segmentResult is what one segment measured.
 type segmentResult struct {
-	counts     Counts
-	total, lag *hdrhistogram.Histogram
-	timeline   []Second
-	measured   time.Duration
+	counts           Counts
+	total, lag, wait *hdrhistogram.Histogram
+	timeline         []Second
+	measured         time.Duration
 	// cpu is the generator's CPU time over the segment, sent the requests
 	// it sent, warmup included.
 	cpu  time.Duration
@@ -100,7 +100,7 @@ func runSegment(ctx context.Context, sp segmentSpec) (*segmentResult, error) {
 	sampler.stop(ctx)
 
 	res := &segmentResult{timeline: col.finish(), measured: sp.duration}
-	res.counts, res.total, res.lag = rec.totals()
+	res.counts, res.total, res.lag, res.wait = rec.totals()
 	for _, x := range xs {
 		res.sent += x.sent
 	}

@@ -32,12 +32,12 @@ func WriteText(w io.Writer, r *Report) error {
 			}
 		}
 		p("\ntarget runtime\tGC cycles\tmax GC pause\tmax RSS\tCPU cores\tother cores\t" +
-			"generator send lag p50\tp99\tgenerator CPU/request\t\n")
+			"generator send lag p50\tp99\treceive wait p99\tgenerator CPU/request\t\n")
 		for _, t := range r.Targets {
 			c := runtimeCells(t.Runtime)
-			p("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f µs\t\n", t.Name, c[0], c[1], c[2],
-				c[3], c[4], us(t.SendLag.P50US), us(t.SendLag.P99US),
-				t.GeneratorCPUPerRequestUS)
+			p("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f µs\t\n", t.Name, c[0], c[1],
+				c[2], c[3], c[4], us(t.SendLag.P50US), us(t.SendLag.P99US),
+				waitCell(t.ReceiveWait), t.GeneratorCPUPerRequestUS)
 		}
 	}
 	for _, s := range r.Sweep {
@@ -127,4 +127,13 @@ func sweepRatio(s SweepResult) string {
 		return ""
 	}
 	return fmt.Sprintf(" (%.2fx the first target)", s.Ratio)
+}
+
+// waitCell renders the p99 of the generator's receive wait, "n/a" for a
+// report written before it was measured.
+func waitCell(l Latency) string {
+	if l.Count == 0 {
+		return "n/a"
+	}
+	return us(l.P99US)
 }

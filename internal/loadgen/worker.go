@@ -44,7 +44,8 @@ type clock interface {
 // exchanger sends one request and waits for its answer, reconnecting as
 // needed. The real one is httpExchanger.
 type exchanger interface {
-	exchange(ctx context.Context, sent time.Time) (status int, err error)
+	// waited is how long before its return the answer had arrived.
+	exchange(ctx context.Context, sent time.Time) (status int, waited time.Duration, err error)
 }
 
 // runOpen drives connection i in the open loop until the window closes.
@@ -66,12 +67,13 @@ func runOpen(ctx context.Context, s *schedule, i int, clk clock, ex exchanger, r
 			rec.unsent(i, overdue(s, i, k, sent))
 			return
 		}
-		status, err := ex.exchange(ctx, sent)
-		done := clk.now()
+		status, waited, err := ex.exchange(ctx, sent)
+		done := clk.now().Add(-waited)
 		if !due.Before(s.measure) {
 			rec.record(i, outcome{
 				latency: done.Sub(due),
 				lag:     sent.Sub(later(due, prevDone)),
+				waited:  waited,
 				status:  status,
 				err:     err,
 			})
@@ -109,10 +111,11 @@ func runClosed(ctx context.Context, s *schedule, i int, clk clock, ex exchanger,
 		if !sent.Before(s.end) {
 			return
 		}
-		status, err := ex.exchange(ctx, sent)
-		done := clk.now()
+		status, waited, err := ex.exchange(ctx, sent)
+		done := clk.now().Add(-waited)
 		if !sent.Before(s.measure) {
-			rec.record(i, outcome{latency: done.Sub(sent), lag: -1, status: status, err: err})
+			rec.record(i, outcome{latency: done.Sub(sent), lag: -1, waited: waited,
+				status: status, err: err})
 		}
 		if err != nil && !isTimeout(err) {
 			clk.waitUntil(ctx, done.Add(closedBackoff))
@@ -186,12 +189,13 @@ type httpExchanger struct {
 	sent int64
 }
 
-func (x *httpExchanger) exchange(ctx context.Context, sent time.Time) (int, error) {
+func (x *httpExchanger) exchange(ctx context.Context, sent time.Time) (int, time.Duration,
+	error) {
 	deadline := sent.Add(x.timeout)
 	if x.c == nil {
 		c, err := dial(ctx, x.ep, time.Until(deadline))
 		if err != nil {
-			return 0, errDial{err}
+			return 0, 0, errDial{err}
 		}
 		x.c = c
 	}
@@ -199,10 +203,14 @@ func (x *httpExchanger) exchange(ctx context.Context, sent time.Time) (int, erro
 	x.sent++
 	b := &x.corpus.bodies[x.rng.IntN(len(x.corpus.bodies))]
 	status, keep, err := x.c.roundTrip(x.ep, b, x.idBase|x.seq, x.users.next(), deadline)
+	var waited time.Duration
+	if err == nil {
+		waited = x.c.waited()
+	}
 	if err != nil || !keep {
 		x.close()
 	}
-	return status, err
+	return status, waited, err
 }
 
 func (x *httpExchanger) close() {

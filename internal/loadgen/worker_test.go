@@ -25,18 +25,20 @@ func (c *fakeClock) waitUntil(_ context.Context, t time.Time) bool {
 	return true
 }
 
-// fakeExchanger answers request n (from 1) after service(n).
+// fakeExchanger answers request n (from 1) after service(n); the
+// generator then takes wait more to read each answer.
 type fakeExchanger struct {
 	clk     *fakeClock
 	service func(n int) time.Duration
+	wait    time.Duration
 	err     error
 	n       int
 }
 
-func (x *fakeExchanger) exchange(context.Context, time.Time) (int, error) {
+func (x *fakeExchanger) exchange(context.Context, time.Time) (int, time.Duration, error) {
 	x.n++
-	x.clk.t = x.clk.t.Add(x.service(x.n))
-	return 204, x.err
+	x.clk.t = x.clk.t.Add(x.service(x.n) + x.wait)
+	return 204, x.wait, x.err
 }
 
 // stallAt serves every request in 100 µs except request n, which takes
@@ -68,7 +70,7 @@ func simulate(t *testing.T, closed bool, service func(int) time.Duration,
 	} else {
 		runOpen(context.Background(), s, 0, clk, ex, rec)
 	}
-	c, total, lag := rec.totals()
+	c, total, lag, _ := rec.totals()
 	return c, total, lag
 }
 
@@ -209,5 +211,29 @@ func TestScheduleSpreadsConnections(t *testing.T) {
 		if got := s.connAt(tt.conn, tt.k).Sub(t0); got != tt.want {
 			t.Errorf("connAt(%d, %d) = %v, want %v", tt.conn, tt.k, got, tt.want)
 		}
+	}
+}
+
+// TestOpenLoopEndsAtArrival: an answer that waited in the kernel before
+// the generator read it is timed from its arrival; the wait is recorded
+// on its own.
+func TestOpenLoopEndsAtArrival(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	s := &schedule{
+		start: t0, measure: t0, end: t0.Add(time.Second), drain: t0.Add(2 * time.Second),
+		rate: 1000, conns: 1,
+	}
+	clk := &fakeClock{t: t0}
+	ex := &fakeExchanger{clk: clk, service: stallAt(0), wait: 300 * time.Microsecond}
+	rec := newRecorder()
+	runOpen(context.Background(), s, 0, clk, ex, rec)
+	_, total, _, wait := rec.totals()
+	if total.TotalCount() != 1000 || total.Max() > 101 {
+		t.Errorf("latency: %d requests, max %d µs; want 1000 at 100 µs",
+			total.TotalCount(), total.Max())
+	}
+	if wait.TotalCount() != 1000 || wait.ValueAtQuantile(50) < 299 || wait.Max() > 301 {
+		t.Errorf("receive wait: %d answers, p50 %d µs, max %d; want 1000 at 300 µs",
+			wait.TotalCount(), wait.ValueAtQuantile(50), wait.Max())
 	}
 }
