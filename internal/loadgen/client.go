@@ -76,6 +76,9 @@ type conn struct {
 	bufs  net.Buffers
 	// ids holds the request id and the user id of the request in flight.
 	ids [2][idWidth]byte
+	// sentWall is when the request in flight was written, by the wall
+	// clock.
+	sentWall time.Time
 }
 
 // dial opens a connection to ep.
@@ -127,22 +130,29 @@ func (c *conn) roundTrip(ep *endpoint, b *body, reqID, userID uint64,
 		prev = p.at + idWidth
 	}
 	c.bufs = append(iov, b.data[prev:])
-	if _, err := c.bufs.WriteTo(c.nc); err != nil {
-		return 0, false, err
-	}
 	if c.stamp != nil {
 		c.stamp.at = time.Time{}
+		// The wall clock, as the kernel's timestamps are.
+		c.sentWall = time.Now().Round(0)
+	}
+	if _, err := c.bufs.WriteTo(c.nc); err != nil {
+		return 0, false, err
 	}
 	return readResponse(c.br)
 }
 
 // waited is how long the last answer sat in the kernel before the
-// generator read its end: zero where the kernel gives no timestamps.
-func (c *conn) waited() time.Duration {
-	if c.stamp == nil || c.stamp.at.IsZero() {
-		return 0
+// generator read its end, at most since (when the request was sent); ok
+// is false where the kernel gave no timestamp, or one from before the
+// request went out (bytes that were waiting already).
+func (c *conn) waited(since time.Time) (d time.Duration, ok bool) {
+	if c.stamp == nil || c.stamp.at.IsZero() || c.stamp.at.Before(c.sentWall) {
+		return 0, false
 	}
-	return max(time.Now().Sub(c.stamp.at), 0)
+	// The stamp is wall-clock time; a step of the wall clock between the
+	// answer and now must not make it older than the request.
+	d = time.Now().Round(0).Sub(c.stamp.at)
+	return min(max(d, 0), time.Since(since)), true
 }
 
 // patch is a place in a body where the id in slot is written.

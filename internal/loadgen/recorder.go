@@ -47,7 +47,7 @@ type outcome struct {
 	// it did. Negative means not measured (closed loop).
 	lag time.Duration
 	// waited is how long the answer sat in the kernel before the generator
-	// read it; it is not part of latency.
+	// read it; it is not part of latency. Negative means not known.
 	waited time.Duration
 	status int
 	err    error
@@ -97,7 +97,7 @@ func (r *recorder) record(conn int, o outcome) {
 		s.total.RecordValue(v)
 		s.second.RecordValue(v)
 	}
-	if o.err == nil {
+	if o.err == nil && o.waited >= 0 {
 		s.wait.RecordValue(micros(o.waited))
 	}
 	if o.lag >= 0 {

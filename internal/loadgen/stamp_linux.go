@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"io"
 	"net"
+	"os"
 	"syscall"
 	"time"
 	"unsafe"
@@ -80,11 +81,14 @@ func (r *stampReader) recvOnce(fd uintptr) bool {
 	r.msg.SetIovlen(1)
 	r.msg.SetControllen(len(r.oob))
 	n, _, errno := unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&r.msg)), 0)
-	if errno == unix.EAGAIN || errno == unix.EINTR {
+	for errno == unix.EINTR {
+		n, _, errno = unix.Syscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(&r.msg)), 0)
+	}
+	if errno == unix.EAGAIN {
 		return false
 	}
 	if errno != 0 {
-		r.err = errno
+		r.err = os.NewSyscallError("recvmsg", errno)
 		return true
 	}
 	r.n = int(n)

@@ -90,15 +90,26 @@ func TestStampReaderTimesArrival(t *testing.T) {
 	}
 }
 
-// TestConnWaited: after a round trip, waited tells how long the answer
-// had been in before it was read.
-func TestConnWaited(t *testing.T) {
+const answer204 = "HTTP/1.1 204 No Content\r\n\r\n"
+
+// stampedConn is the client end of a loopback connection, read with
+// receive timestamps, and the server end.
+func stampedConn(t *testing.T) (*conn, net.Conn) {
+	t.Helper()
 	client, server := loopbackPair(t)
 	c := &conn{nc: client, stamp: newStampReader(client)}
 	primeStamps(t, server, c.stamp)
 	c.br = bufio.NewReaderSize(c.stamp, readBufferSize)
-	const answer = "HTTP/1.1 204 No Content\r\n\r\n"
-	if _, err := server.Write([]byte(answer)); err != nil {
+	return c, server
+}
+
+// TestConnWaited: after a round trip, waited tells how long the answer
+// had been in before it was read, and never more than since the send.
+func TestConnWaited(t *testing.T) {
+	c, server := stampedConn(t)
+	sent := time.Now()
+	c.sentWall = sent.Round(0)
+	if _, err := server.Write([]byte(answer204)); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(20 * time.Millisecond)
@@ -106,8 +117,33 @@ func TestConnWaited(t *testing.T) {
 	if err != nil || status != 204 || !keep {
 		t.Fatalf("readResponse = %d, %v, %v", status, keep, err)
 	}
-	if w := c.waited(); w < 15*time.Millisecond || w > 10*time.Second {
-		t.Errorf("waited %v, want about 20 ms", w)
+	w, ok := c.waited(sent)
+	if !ok || w < 15*time.Millisecond || w > time.Since(sent) {
+		t.Errorf("waited %v (known %v), want about 20 ms and at most %v", w, ok,
+			time.Since(sent))
+	}
+	// Timed from a later send, the same answer waited at most that long.
+	later := time.Now().Add(-2 * time.Millisecond)
+	if w, ok := c.waited(later); !ok || w > time.Since(later) {
+		t.Errorf("waited since 2 ms ago: %v (known %v), want at most 2 ms", w, ok)
+	}
+}
+
+// TestConnWaitedIgnoresEarlierBytes: an answer that was already waiting
+// when the request went out has no arrival to be timed by.
+func TestConnWaitedIgnoresEarlierBytes(t *testing.T) {
+	c, server := stampedConn(t)
+	if _, err := server.Write([]byte(answer204)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond)
+	sent := time.Now()
+	c.sentWall = sent.Round(0)
+	if _, _, err := readResponse(c.br); err != nil {
+		t.Fatal(err)
+	}
+	if w, ok := c.waited(sent); ok {
+		t.Errorf("waited %v for an answer older than the request, want not known", w)
 	}
 }
 

@@ -32,7 +32,7 @@ func WriteText(w io.Writer, r *Report) error {
 			}
 		}
 		p("\ntarget runtime\tGC cycles\tmax GC pause\tmax RSS\tCPU cores\tother cores\t" +
-			"generator send lag p50\tp99\treceive wait p99\tgenerator CPU/request\t\n")
+			"send lag p50\tsend lag p99\treceive wait p99\tgenerator CPU/request\t\n")
 		for _, t := range r.Targets {
 			c := runtimeCells(t.Runtime)
 			p("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f µs\t\n", t.Name, c[0], c[1],

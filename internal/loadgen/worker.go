@@ -44,7 +44,8 @@ type clock interface {
 // exchanger sends one request and waits for its answer, reconnecting as
 // needed. The real one is httpExchanger.
 type exchanger interface {
-	// waited is how long before its return the answer had arrived.
+	// waited is how long before its return the answer had arrived; -1
+	// when that is not known, and the answer is timed at the return.
 	exchange(ctx context.Context, sent time.Time) (status int, waited time.Duration, err error)
 }
 
@@ -68,7 +69,7 @@ func runOpen(ctx context.Context, s *schedule, i int, clk clock, ex exchanger, r
 			return
 		}
 		status, waited, err := ex.exchange(ctx, sent)
-		done := clk.now().Add(-waited)
+		done := clk.now().Add(-max(waited, 0))
 		if !due.Before(s.measure) {
 			rec.record(i, outcome{
 				latency: done.Sub(due),
@@ -112,7 +113,7 @@ func runClosed(ctx context.Context, s *schedule, i int, clk clock, ex exchanger,
 			return
 		}
 		status, waited, err := ex.exchange(ctx, sent)
-		done := clk.now().Add(-waited)
+		done := clk.now().Add(-max(waited, 0))
 		if !sent.Before(s.measure) {
 			rec.record(i, outcome{latency: done.Sub(sent), lag: -1, waited: waited,
 				status: status, err: err})
@@ -203,9 +204,11 @@ func (x *httpExchanger) exchange(ctx context.Context, sent time.Time) (int, time
 	x.sent++
 	b := &x.corpus.bodies[x.rng.IntN(len(x.corpus.bodies))]
 	status, keep, err := x.c.roundTrip(x.ep, b, x.idBase|x.seq, x.users.next(), deadline)
-	var waited time.Duration
+	waited := time.Duration(-1)
 	if err == nil {
-		waited = x.c.waited()
+		if d, ok := x.c.waited(sent); ok {
+			waited = d
+		}
 	}
 	if err != nil || !keep {
 		x.close()

@@ -237,3 +237,16 @@ func TestOpenLoopEndsAtArrival(t *testing.T) {
 			wait.TotalCount(), wait.ValueAtQuantile(50), wait.Max())
 	}
 }
+
+// TestUnknownWaitIsNotRecorded: an answer with no arrival time is timed
+// when read and adds nothing to the receive wait.
+func TestUnknownWaitIsNotRecorded(t *testing.T) {
+	rec := newRecorder()
+	rec.record(0, outcome{latency: time.Millisecond, lag: 0, waited: -1, status: 204})
+	rec.record(1, outcome{latency: time.Millisecond, lag: 0, waited: 0, status: 204})
+	c, total, _, wait := rec.totals()
+	if c.Responses != 2 || total.TotalCount() != 2 || wait.TotalCount() != 1 {
+		t.Errorf("%d answers, %d latencies, %d waits; want 2, 2, 1", c.Responses,
+			total.TotalCount(), wait.TotalCount())
+	}
+}
