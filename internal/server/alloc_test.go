@@ -67,7 +67,7 @@ func TestBidHandlerAllocatesNothing(t *testing.T) {
 		t.Fatalf("corpus missing: %v", err)
 	}
 	l, peer := loopWithConn(t, s)
-	c := l.conns[peer.local]
+	c := l.b.conn(peer.local)
 	reply := make([]byte, 256<<10)
 	send := func(req []byte) int {
 		l.now = time.Now()
@@ -140,7 +140,7 @@ func loopWithConn(t *testing.T, s *Server) (*loop, socketPair) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(b.closeLoops)
+	t.Cleanup(b.release)
 	fds, err := unix.Socketpair(unix.AF_UNIX,
 		unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
@@ -149,8 +149,7 @@ func loopWithConn(t *testing.T, s *Server) (*loop, socketPair) {
 	t.Cleanup(func() { unix.Close(fds[1]) })
 	l := b.loops[0]
 	l.now = time.Now()
-	l.add(fds[0])
-	if l.conns[fds[0]] == nil {
+	if b.add(fds[0]) == nil {
 		t.Fatal("the loop did not take the connection")
 	}
 	return l, socketPair{fds[0], fds[1]}

@@ -13,15 +13,35 @@ import (
 )
 
 // bidListener serves the bid listener's connections on one event loop per
-// CPU: each loop waits on its own epoll set, reads whatever its
-// connections sent, answers every complete request in place and writes the
-// answers back, so that a request costs one read and one write and no
-// goroutine switch. Connections are accepted by a goroutine on Go's
-// listener and handed to the loop with the fewest.
+// CPU. All loops wait on one epoll set, in which each connection is armed
+// for one event at a time (EPOLLONESHOT): whichever loop is on a core
+// takes the next ready connection, reads what it sent, answers every
+// complete request in place and writes the answers back, so that a request
+// costs one read and one write and no goroutine switch, and a loop the
+// kernel keeps off its core holds up only the connections it is serving.
+// Connections are accepted by a goroutine on Go's listener.
 type bidListener struct {
-	s     *Server
-	loops []*loop
-	conns atomic.Int64
+	s      *Server
+	epfd   int
+	wakefd int
+	loops  []*loop
+	conns  atomic.Int64
+
+	// table holds the open connections by file descriptor. Readers load
+	// it without a lock; writers hold tableMu.
+	table   atomic.Pointer[[]atomic.Pointer[conn]]
+	tableMu sync.Mutex
+
+	postMu   sync.Mutex
+	answered []answered
+
+	// stop asks the loops to drain; kill to close every connection now;
+	// dead marks a set that failed and takes no connections. drained is
+	// set by the loop that starts the drain.
+	stop, kill, dead, drained atomic.Bool
+	// nextSweep is when timeouts are checked next, in Unix nanoseconds.
+	nextSweep atomic.Int64
+
 	// notices counts notices being answered off the loops.
 	notices sync.WaitGroup
 	// ctx is given to notices; it ends when draining runs out of time.
@@ -30,30 +50,134 @@ type bidListener struct {
 }
 
 func newBidListener(s *Server, n int) (*bidListener, error) {
-	b := &bidListener{s: s}
+	b := &bidListener{s: s, epfd: -1, wakefd: -1}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
+	b.table.Store(new([]atomic.Pointer[conn]))
+	var err error
+	if b.epfd, err = unix.EpollCreate1(unix.EPOLL_CLOEXEC); err != nil {
+		return nil, err
+	}
+	if b.wakefd, err = unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC); err != nil {
+		b.release()
+		return nil, err
+	}
+	// Edge-triggered: each wake reaches one loop.
+	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLET, Fd: int32(b.wakefd)}
+	if err := unix.EpollCtl(b.epfd, unix.EPOLL_CTL_ADD, b.wakefd, &ev); err != nil {
+		b.release()
+		return nil, err
+	}
 	for range n {
-		l, err := newLoop(b)
-		if err != nil {
-			b.closeLoops()
-			return nil, err
-		}
-		b.loops = append(b.loops, l)
+		b.loops = append(b.loops, newLoop(b))
 	}
 	return b, nil
 }
 
-func (b *bidListener) closeLoops() {
-	for _, l := range b.loops {
-		unix.Close(l.epfd)
-		unix.Close(l.wakefd)
+// release closes the epoll set and the wake descriptor.
+func (b *bidListener) release() {
+	for _, fd := range []int{b.epfd, b.wakefd} {
+		if fd >= 0 {
+			unix.Close(fd)
+		}
 	}
+}
+
+// wake has one waiting loop look at what was posted and at the flags.
+func (b *bidListener) wake() {
+	one := [8]byte{1}
+	unix.Write(b.wakefd, one[:])
+}
+
+// exiting reports whether the loops are done: killed, or drained of every
+// connection.
+func (b *bidListener) exiting() bool {
+	return b.kill.Load() || b.stop.Load() && b.conns.Load() == 0
+}
+
+// conn returns the open connection on fd, or nil.
+func (b *bidListener) conn(fd int) *conn {
+	t := *b.table.Load()
+	if fd < 0 || fd >= len(t) {
+		return nil
+	}
+	return t[fd].Load()
+}
+
+// each calls fn on every open connection.
+func (b *bidListener) each(fn func(*conn)) {
+	t := *b.table.Load()
+	for i := range t {
+		if c := t[i].Load(); c != nil {
+			fn(c)
+		}
+	}
+}
+
+// add takes fd as a new connection and arms it for reading.
+func (b *bidListener) add(fd int) *conn {
+	c := &conn{fd: fd, since: time.Now(), mask: unix.EPOLLIN, armed: unix.EPOLLIN}
+	// Nothing else touches c before it is armed.
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b.tableMu.Lock()
+	t := b.table.Load()
+	if fd >= len(*t) {
+		grown := make([]atomic.Pointer[conn], max(2*len(*t), fd+1, 64))
+		for i := range *t {
+			grown[i].Store((*t)[i].Load())
+		}
+		b.table.Store(&grown)
+		t = &grown
+	}
+	(*t)[fd].Store(c)
+	b.tableMu.Unlock()
+	b.conns.Add(1)
+	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLONESHOT, Fd: int32(fd)}
+	if err := unix.EpollCtl(b.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
+		b.s.opt.Logger.Debug("epoll add", "err", err)
+		b.close(c)
+		return nil
+	}
+	return c
+}
+
+// close closes c, which the caller holds.
+func (b *bidListener) close(c *conn) {
+	if c.closed {
+		return
+	}
+	c.closed = true
+	b.tableMu.Lock()
+	(*b.table.Load())[c.fd].CompareAndSwap(c, nil)
+	b.tableMu.Unlock()
+	unix.EpollCtl(b.epfd, unix.EPOLL_CTL_DEL, c.fd, nil)
+	unix.Close(c.fd)
+	c.in, c.out = nil, nil
+	b.conns.Add(-1)
+}
+
+// post hands a notice's answer to the loops.
+func (b *bidListener) post(c *conn, res response) {
+	b.postMu.Lock()
+	b.answered = append(b.answered, answered{c: c, res: res})
+	b.postMu.Unlock()
+	b.wake()
+}
+
+// taken returns the answers posted since the last call.
+func (b *bidListener) taken() []answered {
+	b.postMu.Lock()
+	defer b.postMu.Unlock()
+	done := b.answered
+	b.answered = nil
+	return done
 }
 
 // serve accepts on ln and runs the loops until ctx ends, then drains for
 // at most drain.
 func (b *bidListener) serve(ctx context.Context, ln net.Listener, drain time.Duration) error {
 	var loops sync.WaitGroup
+	b.nextSweep.Store(time.Now().Add(sweepEvery).UnixNano())
 	for _, l := range b.loops {
 		loops.Add(1)
 		go func() { defer loops.Done(); l.run() }()
@@ -73,10 +197,8 @@ func (b *bidListener) serve(ctx context.Context, ln net.Listener, drain time.Dur
 			err = errors.New("listener closed")
 		}
 	}
-	for _, l := range b.loops {
-		l.stop.Store(true)
-		l.wake()
-	}
+	b.stop.Store(true)
+	b.wake()
 	stopped := make(chan struct{})
 	go func() { loops.Wait(); close(stopped) }()
 	select {
@@ -84,15 +206,13 @@ func (b *bidListener) serve(ctx context.Context, ln net.Listener, drain time.Dur
 	case <-time.After(drain):
 		err = errors.Join(err, errors.New("drain: connections still open; closed"))
 		b.cancel()
-		for _, l := range b.loops {
-			l.kill.Store(true)
-			l.wake()
-		}
+		b.kill.Store(true)
+		b.wake()
 		<-stopped
 	}
 	b.cancel()
 	b.notices.Wait()
-	b.closeLoops()
+	b.release()
 	return err
 }
 
@@ -117,26 +237,11 @@ func (b *bidListener) accept(ln net.Listener) error {
 			b.s.opt.Logger.Debug("accept", "err", err)
 			continue
 		}
-		if b.conns.Load() >= int64(b.s.maxConns()) {
+		if b.dead.Load() || b.conns.Load() >= int64(b.s.maxConns()) {
 			refuse(fd)
 			continue
 		}
-		var l *loop
-		for _, o := range b.loops {
-			if !o.dead.Load() && (l == nil || o.count.Load() < l.count.Load()) {
-				l = o
-			}
-		}
-		if l == nil {
-			refuse(fd)
-			continue
-		}
-		b.conns.Add(1)
-		l.count.Add(1)
-		l.mu.Lock()
-		l.accepted = append(l.accepted, fd)
-		l.mu.Unlock()
-		l.wake()
+		b.add(fd)
 	}
 }
 

@@ -226,7 +226,7 @@ func TestServeReturnsAfterBidListenerClosed(t *testing.T) {
 func TestPendingAnswersStayBounded(t *testing.T) {
 	s := buildServer(t, testSnapshot(), 1024, 4096)
 	l, peer := loopWithConn(t, s)
-	c := l.conns[peer.local]
+	c := l.b.conn(peer.local)
 	// A small send buffer stands for a client that does not read: the
 	// answers the socket does not take wait in c.out.
 	if err := unix.SetsockoptInt(peer.local, unix.SOL_SOCKET, unix.SO_SNDBUF, 4096); err != nil {
@@ -341,5 +341,47 @@ func TestDrainAnswersRequestsOnAcceptedConnections(t *testing.T) {
 	if lost > 0 {
 		t.Errorf("%d of %d accepted connections lost the request they sent before the drain",
 			lost, accepted)
+	}
+}
+
+func TestStuckLoopHoldsUpNoOtherConnection(t *testing.T) {
+	// One loop is kept busy inside a request (a /ready check that does
+	// not return); every other connection, whichever loop took it before,
+	// is served by the loop still free.
+	s := buildServer(t, testSnapshot(), 1024, 4096)
+	s.opt.Loops = 2
+	stuck, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	s.opt.Ready = func() error {
+		once.Do(func() { close(stuck); <-release })
+		return nil
+	}
+	ts := serveTest(t, s)
+	defer close(release)
+	var conns []*net.TCPConn
+	for range 8 {
+		c := dial(t, ts)
+		// Each connection is served once before one loop is stuck.
+		c.Write([]byte("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
+		readAnswers(t, bufio.NewReader(c), 1)
+		conns = append(conns, c)
+	}
+	blocked := dial(t, ts)
+	blocked.Write([]byte("GET /ready HTTP/1.1\r\nHost: x\r\n\r\n"))
+	select {
+	case <-stuck:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the /ready request did not reach its handler")
+	}
+	for i, c := range conns {
+		c.SetReadDeadline(time.Now().Add(2 * time.Second))
+		c.Write([]byte("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatalf("connection %d of %d, while a loop is stuck: %v", i+1, len(conns), err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("connection %d: status %d, want 200", i+1, resp.StatusCode)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -11,16 +10,13 @@ import (
 	"nordbid/internal/telemetry"
 )
 
-// loop is one event loop and the connections it owns. Only its goroutine
-// touches its connections; other goroutines post to it under mu and wake
-// it through wakefd.
+// loop is one event loop. Connections belong to no loop: a loop serves a
+// connection while it holds the connection's lock, which it takes for an
+// event the epoll set reported (to one loop only) or to deliver a notice's
+// answer, drain, or check timeouts.
 type loop struct {
 	b      *bidListener
-	epfd   int
-	wakefd int
 	events []unix.EpollEvent
-	conns  []*conn // by file descriptor
-	count  atomic.Int64
 
 	work   *work
 	parser parser
@@ -31,17 +27,11 @@ type loop struct {
 	now    time.Time
 	date   []byte
 	dateAt int64
-
-	mu       sync.Mutex
-	accepted []int
-	answered []answered
-	// stop asks the loop to drain; kill to close every connection now;
-	// dead marks a loop that failed and takes no connections.
-	stop, kill, dead atomic.Bool
 }
 
 // conn is one connection's state between reads.
 type conn struct {
+	mu sync.Mutex
 	fd int
 	// in holds received bytes not yet answered: the start of a request.
 	in []byte
@@ -50,7 +40,9 @@ type conn struct {
 	// since is when the connection went idle, began its current request,
 	// or began waiting to write, as its state says.
 	since time.Time
-	mask  uint32
+	// mask is the events the connection waits for; armed is what the
+	// epoll set will report, 0 once it reported an event.
+	mask, armed uint32
 	// waiting: a notice is being answered off the loop; later requests
 	// wait for it, in order.
 	waiting bool
@@ -63,7 +55,7 @@ type conn struct {
 	closed             bool
 }
 
-// answered is a notice's answer, posted back to the connection's loop.
+// answered is a notice's answer, posted back to the loops.
 type answered struct {
 	c   *conn
 	res response
@@ -73,145 +65,128 @@ const (
 	readBuffer = 64 << 10
 	// sweepEvery is how often timeouts are checked.
 	sweepEvery = 250 * time.Millisecond
+	// eventsPerWait bounds the events a loop takes from the set at once:
+	// those it took wait while it runs, the rest go to the first loop free.
+	eventsPerWait = 16
 )
 
-func newLoop(b *bidListener) (*loop, error) {
-	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
-	if err != nil {
-		return nil, err
-	}
-	wakefd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
-	if err != nil {
-		unix.Close(epfd)
-		return nil, err
-	}
-	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(wakefd)}
-	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wakefd, &ev); err != nil {
-		unix.Close(epfd)
-		unix.Close(wakefd)
-		return nil, err
-	}
-	l := &loop{b: b, epfd: epfd, wakefd: wakefd, events: make([]unix.EpollEvent, 256),
-		work: newWork(), rbuf: make([]byte, readBuffer)}
+func newLoop(b *bidListener) *loop {
+	l := &loop{b: b, events: make([]unix.EpollEvent, eventsPerWait), work: newWork(),
+		rbuf: make([]byte, readBuffer)}
 	l.parser.maxBody = b.s.opt.MaxBody
-	return l, nil
-}
-
-func (l *loop) wake() {
-	one := [8]byte{1}
-	unix.Write(l.wakefd, one[:])
+	return l
 }
 
 // run is the loop: wait, read, answer, write; check timeouts now and then.
 func (l *loop) run() {
-	nextSweep := time.Now().Add(sweepEvery)
-	draining := false
+	b := l.b
 	for {
-		n, err := unix.EpollWait(l.epfd, l.events, int(sweepEvery/time.Millisecond))
+		n, err := unix.EpollWait(b.epfd, l.events, int(sweepEvery/time.Millisecond))
 		if err != nil && err != unix.EINTR {
-			// Cannot happen with a valid epoll set; if it does, this loop
-			// takes no more connections and closes the ones it has.
-			l.b.s.opt.Logger.Error("epoll", "err", err)
-			l.dead.Store(true)
-			l.closeAll()
-			l.woken()
-			return
+			// Cannot happen with a valid epoll set; if it does, the
+			// listener takes no more connections and closes the ones it
+			// has.
+			b.s.opt.Logger.Error("epoll", "err", err)
+			b.dead.Store(true)
+			b.kill.Store(true)
 		}
 		l.now = time.Now()
 		for i := range max(n, 0) {
 			ev := &l.events[i]
-			fd := int(ev.Fd)
-			if fd == l.wakefd {
+			if int(ev.Fd) == b.wakefd {
 				l.woken()
 				continue
 			}
-			c := l.conns[fd]
+			c := b.conn(int(ev.Fd))
 			if c == nil {
 				continue
 			}
-			if c.waiting && ev.Events&(unix.EPOLLERR|unix.EPOLLHUP) != 0 {
-				// The connection broke while its notice is answered; the
-				// event would be reported again at every wait.
-				l.close(c)
-				continue
-			}
-			if ev.Events&unix.EPOLLOUT != 0 {
-				l.flush(c)
-			}
-			if ev.Events&(unix.EPOLLIN|unix.EPOLLERR|unix.EPOLLHUP) != 0 && !c.closed {
-				l.readable(c)
-			}
+			c.mu.Lock()
+			c.armed = 0
+			l.ready(c, ev.Events)
+			l.arm(c)
+			c.mu.Unlock()
 		}
-		if l.kill.Load() {
+		if b.kill.Load() {
 			l.closeAll()
-			return
 		}
-		if l.stop.Load() && !draining {
-			draining = true
+		if b.stop.Load() && b.drained.CompareAndSwap(false, true) {
 			l.now = time.Now()
-			for _, c := range l.conns {
-				if c != nil {
-					l.drain(c)
-				}
-			}
+			l.each(l.drain)
 		}
-		if draining && l.count.Load() == 0 {
+		if b.exiting() {
+			// Pass the wake on to the next loop.
+			b.wake()
 			return
 		}
-		if l.now.After(nextSweep) {
+		if next := b.nextSweep.Load(); l.now.UnixNano() > next &&
+			b.nextSweep.CompareAndSwap(next, l.now.Add(sweepEvery).UnixNano()) {
 			l.sweep()
-			nextSweep = l.now.Add(sweepEvery)
 		}
 	}
 }
 
-// woken takes what other goroutines posted: new connections and notices'
-// answers.
+// ready serves c for the events the set reported.
+func (l *loop) ready(c *conn, events uint32) {
+	switch {
+	case c.closed:
+	case c.waiting && events&(unix.EPOLLERR|unix.EPOLLHUP) != 0:
+		// The connection broke while its notice is answered.
+		l.close(c)
+	default:
+		if events&unix.EPOLLOUT != 0 {
+			l.flush(c)
+		}
+		if events&(unix.EPOLLIN|unix.EPOLLERR|unix.EPOLLHUP) != 0 && !c.closed {
+			l.readable(c)
+		}
+	}
+}
+
+// each runs fn on every open connection, holding its lock.
+func (l *loop) each(fn func(*conn)) {
+	l.b.each(func(c *conn) {
+		c.mu.Lock()
+		if !c.closed {
+			fn(c)
+			l.arm(c)
+		}
+		c.mu.Unlock()
+	})
+}
+
+// woken delivers the notices' answers posted to the loops.
 func (l *loop) woken() {
 	var b [8]byte
-	unix.Read(l.wakefd, b[:])
-	l.mu.Lock()
-	fds, done := l.accepted, l.answered
-	l.accepted, l.answered = nil, nil
-	l.mu.Unlock()
-	for _, fd := range fds {
-		l.add(fd)
-	}
+	unix.Read(l.b.wakefd, b[:])
+	done := l.b.taken()
 	for i := range done {
-		c, res := done[i].c, &done[i].res
-		if c.closed {
-			continue
-		}
-		c.waiting = false
-		if l.stop.Load() {
-			res.close = true
-		}
-		c.closing = c.closing || res.close
-		// The idle and read timeouts count from the answer.
-		c.since = l.now
-		l.wbuf = res.appendTo(l.wbuf[:0], l.httpDate())
-		l.send(c, l.wbuf)
-		if !c.closed && !c.closing && len(c.in) > 0 {
-			// Requests pipelined behind the notice.
-			l.answer(c, c.in)
-		}
+		c := done[i].c
+		c.mu.Lock()
+		l.deliver(c, &done[i].res)
+		l.arm(c)
+		c.mu.Unlock()
 	}
 }
 
-func (l *loop) add(fd int) {
-	for fd >= len(l.conns) {
-		l.conns = append(l.conns, make([]*conn, max(len(l.conns), 64))...)
-	}
-	c := &conn{fd: fd, since: l.now}
-	l.conns[fd] = c
-	c.mask = unix.EPOLLIN
-	ev := unix.EpollEvent{Events: c.mask, Fd: int32(fd)}
-	if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
-		l.close(c)
+// deliver writes a notice's answer and goes on with the requests that
+// came after it.
+func (l *loop) deliver(c *conn, res *response) {
+	if c.closed {
 		return
 	}
-	if l.stop.Load() {
-		l.drain(c)
+	c.waiting = false
+	if l.b.stop.Load() {
+		res.close = true
+	}
+	c.closing = c.closing || res.close
+	// The idle and read timeouts count from the answer.
+	c.since = l.now
+	l.wbuf = res.appendTo(l.wbuf[:0], l.httpDate())
+	l.send(c, l.wbuf)
+	if !c.closed && !c.closing && len(c.in) > 0 {
+		// Requests pipelined behind the notice.
+		l.answer(c, c.in)
 	}
 }
 
@@ -337,7 +312,7 @@ func (l *loop) answerBatch(c *conn, data []byte) (more bool) {
 			l.notice(c)
 			continue
 		}
-		if l.req.close || l.stop.Load() {
+		if l.req.close || l.b.stop.Load() {
 			l.res.close = true
 			c.closing = true
 		}
@@ -396,18 +371,16 @@ func (l *loop) notice(c *conn) {
 	l.update(c)
 	method, path := string(l.req.method), string(l.req.path)
 	query, closeAfter, keepAlive := string(l.req.query), l.req.close, l.req.keepAlive
-	l.b.notices.Add(1)
+	b := l.b
+	b.notices.Add(1)
 	go func() {
-		defer l.b.notices.Done()
+		defer b.notices.Done()
 		var res response
-		l.b.s.safely(&res, func() {
-			l.b.s.handleNotice(l.b.ctx, method, path, query, &res)
+		b.s.safely(&res, func() {
+			b.s.handleNotice(b.ctx, method, path, query, &res)
 		})
 		res.close, res.keepAlive = closeAfter, keepAlive
-		l.mu.Lock()
-		l.answered = append(l.answered, answered{c: c, res: res})
-		l.mu.Unlock()
-		l.wake()
+		b.post(c, res)
 	}()
 }
 
@@ -475,83 +448,80 @@ func (l *loop) settle(c *conn) {
 	l.update(c)
 }
 
-// update sets the events the loop waits for on c.
+// update sets the events c waits for; arm tells the epoll set.
 func (l *loop) update(c *conn) {
 	// A connection whose answers wait for the socket reads nothing more
 	// until they are out, so a client that sends without reading cannot
 	// pile answers up in memory.
-	var mask uint32
 	switch {
 	case c.closed:
-		return
 	case len(c.out) > 0:
-		mask = unix.EPOLLOUT
+		c.mask = unix.EPOLLOUT
 	case c.lingering || !c.waiting && !c.closing:
-		mask = unix.EPOLLIN
+		c.mask = unix.EPOLLIN
+	default:
+		c.mask = 0
 	}
-	if mask == c.mask {
+}
+
+// arm has the epoll set report c's next event, of those it waits for, to
+// one loop. Bytes already waiting are reported at once.
+func (l *loop) arm(c *conn) {
+	if c.closed || c.mask == c.armed {
 		return
 	}
-	c.mask = mask
-	ev := unix.EpollEvent{Events: mask, Fd: int32(c.fd)}
-	if err := unix.EpollCtl(l.epfd, unix.EPOLL_CTL_MOD, c.fd, &ev); err != nil {
+	ev := unix.EpollEvent{Events: c.mask | unix.EPOLLONESHOT, Fd: int32(c.fd)}
+	if err := unix.EpollCtl(l.b.epfd, unix.EPOLL_CTL_MOD, c.fd, &ev); err != nil {
 		l.close(c)
-	}
-}
-
-func (l *loop) close(c *conn) {
-	if c.closed {
 		return
 	}
-	c.closed = true
-	unix.EpollCtl(l.epfd, unix.EPOLL_CTL_DEL, c.fd, nil)
-	unix.Close(c.fd)
-	l.conns[c.fd] = nil
-	c.in, c.out = nil, nil
-	l.count.Add(-1)
-	l.b.conns.Add(-1)
+	c.armed = c.mask
 }
 
-func (l *loop) closeAll() {
-	for _, c := range l.conns {
-		if c != nil {
-			l.close(c)
-		}
-	}
-}
+func (l *loop) close(c *conn) { l.b.close(c) }
+
+func (l *loop) closeAll() { l.each(l.close) }
 
 // sweep enforces the timeouts: a request not read whole in ReadTimeout is
 // answered 408; an idle connection closes after IdleTimeout; one that does
 // not take its answers for writeTimeout, or keeps its side open for
 // lingerTimeout after the server closed its own, is dropped.
 func (l *loop) sweep() {
-	opt := l.b.s.opt
-	for _, c := range l.conns {
-		if c == nil || c.waiting {
-			continue
+	l.b.each(func(c *conn) {
+		if !c.mu.TryLock() {
+			return // being served
 		}
-		age := l.now.Sub(c.since)
-		switch {
-		case c.lingering:
-			if age > lingerTimeout {
-				l.close(c)
-			}
-		case len(c.out) > 0:
-			if age > writeTimeout {
-				l.close(c)
-			}
-		case len(c.in) > 0:
-			if age > opt.ReadTimeout {
-				l.res.reset()
-				l.res.error(408, "request: not read in time")
-				l.res.close = true
-				c.closing = true
-				c.in = nil
-				l.send(c, l.res.appendTo(l.wbuf[:0], l.httpDate()))
-			}
-		case age > opt.IdleTimeout:
+		if !c.closed && !c.waiting {
+			l.expire(c)
+			l.arm(c)
+		}
+		c.mu.Unlock()
+	})
+}
+
+func (l *loop) expire(c *conn) {
+	opt := l.b.s.opt
+	age := l.now.Sub(c.since)
+	switch {
+	case c.lingering:
+		if age > lingerTimeout {
 			l.close(c)
 		}
+	case len(c.out) > 0:
+		if age > writeTimeout {
+			l.close(c)
+		}
+	case len(c.in) > 0:
+		if age > opt.ReadTimeout {
+			l.res.reset()
+			l.res.error(408, "request: not read in time")
+			l.res.close = true
+			c.closing = true
+			c.in = nil
+			l.send(c, l.res.appendTo(l.wbuf[:0], l.httpDate()))
+		}
+	case age > opt.IdleTimeout:
+		l.close(c)
 	}
 }
 

@@ -4,12 +4,15 @@
 // graceful shutdown; the decisions are the bidder's and the notice
 // handler's.
 //
-// The bid listener speaks HTTP/1.1 itself, on one epoll event loop per CPU
-// (loop_linux.go): a request costs one read and one write system call, no
-// goroutine switch and no memory of its own, and an idle keep-alive
-// connection costs about a hundred bytes of state (plus up to 16 KB kept
-// for one whose requests arrive in pieces) instead of a goroutine stack and
-// buffers. A panic in a handler answers that request 500 and nothing more.
+// The bid listener speaks HTTP/1.1 itself, on one event loop per CPU
+// sharing one epoll set (loop_linux.go). A request costs one read, one
+// write and one epoll_ctl system call, no goroutine switch and no memory of
+// its own. Whichever loop is free serves the next connection with
+// something to read, so a loop the kernel keeps off its core holds up no
+// other connection. An idle keep-alive connection costs about a hundred
+// bytes of state (plus up to 16 KB kept for one whose requests arrive in
+// pieces) instead of a goroutine stack and buffers. A panic in a handler
+// answers that request 500 and nothing more.
 // BENCHMARKS.md has the measurements that chose it over fasthttp
 // and net/http. The admin listener keeps net/http.
 package server
