@@ -129,11 +129,11 @@ func postRequest(path string, body []byte, gzipped bool) []byte {
 	return append([]byte(head), body...)
 }
 
-// socketPair is a connection's two ends: local is the loop's.
+// socketPair is a connection's two ends: local is the listener's.
 type socketPair struct{ local, remote int }
 
-// loopWithConn is an event loop of s, not running, that owns one end of a
-// socket pair; the test holds the other.
+// loopWithConn is an event loop of s, not running, whose listener has one
+// end of a socket pair as its connection; the test holds the other.
 func loopWithConn(t *testing.T, s *Server) (*loop, socketPair) {
 	t.Helper()
 	b, err := newBidListener(s, 1)

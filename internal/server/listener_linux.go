@@ -15,11 +15,11 @@ import (
 // bidListener serves the bid listener's connections on one event loop per
 // CPU. All loops wait on one epoll set, in which each connection is armed
 // for one event at a time (EPOLLONESHOT): whichever loop is on a core
-// takes the next ready connection, reads what it sent, answers every
+// takes the next ready connections, reads what they sent, answers every
 // complete request in place and writes the answers back, so that a request
 // costs one read and one write and no goroutine switch, and a loop the
-// kernel keeps off its core holds up only the connections it is serving.
-// Connections are accepted by a goroutine on Go's listener.
+// kernel keeps off its core holds up only the few connections it took
+// events for. Connections are accepted by a goroutine on Go's listener.
 type bidListener struct {
 	s      *Server
 	epfd   int
@@ -31,6 +31,9 @@ type bidListener struct {
 	// it without a lock; writers hold tableMu.
 	table   atomic.Pointer[[]atomic.Pointer[conn]]
 	tableMu sync.Mutex
+	// gen numbers connections, so that an event taken for a connection
+	// since closed is not applied to a new one on the same descriptor.
+	gen atomic.Int32
 
 	postMu   sync.Mutex
 	answered []answered
@@ -39,6 +42,8 @@ type bidListener struct {
 	// dead marks a set that failed and takes no connections. drained is
 	// set by the loop that starts the drain.
 	stop, kill, dead, drained atomic.Bool
+	// failed receives the error of an epoll set that failed.
+	failed chan error
 	// nextSweep is when timeouts are checked next, in Unix nanoseconds.
 	nextSweep atomic.Int64
 
@@ -50,7 +55,7 @@ type bidListener struct {
 }
 
 func newBidListener(s *Server, n int) (*bidListener, error) {
-	b := &bidListener{s: s, epfd: -1, wakefd: -1}
+	b := &bidListener{s: s, epfd: -1, wakefd: -1, failed: make(chan error, 1)}
 	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.table.Store(new([]atomic.Pointer[conn]))
 	var err error
@@ -61,7 +66,9 @@ func newBidListener(s *Server, n int) (*bidListener, error) {
 		b.release()
 		return nil, err
 	}
-	// Edge-triggered: each wake reaches one loop.
+	// Edge-triggered: a wake reaches one waiting loop, which takes all
+	// that was posted; the others learn of stop and kill at their next
+	// wait, or from a loop that exits and passes the wake on.
 	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLET, Fd: int32(b.wakefd)}
 	if err := unix.EpollCtl(b.epfd, unix.EPOLL_CTL_ADD, b.wakefd, &ev); err != nil {
 		b.release()
@@ -103,6 +110,14 @@ func (b *bidListener) conn(fd int) *conn {
 	return t[fd].Load()
 }
 
+// event returns the open connection that ev was reported for, or nil.
+func (b *bidListener) event(ev *unix.EpollEvent) *conn {
+	if c := b.conn(int(ev.Fd)); c != nil && c.gen == ev.Pad {
+		return c
+	}
+	return nil
+}
+
 // each calls fn on every open connection.
 func (b *bidListener) each(fn func(*conn)) {
 	t := *b.table.Load()
@@ -115,7 +130,8 @@ func (b *bidListener) each(fn func(*conn)) {
 
 // add takes fd as a new connection and arms it for reading.
 func (b *bidListener) add(fd int) *conn {
-	c := &conn{fd: fd, since: time.Now(), mask: unix.EPOLLIN, armed: unix.EPOLLIN}
+	c := &conn{fd: fd, gen: b.gen.Add(1), since: time.Now(), mask: unix.EPOLLIN,
+		armed: unix.EPOLLIN}
 	// Nothing else touches c before it is armed.
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -132,9 +148,14 @@ func (b *bidListener) add(fd int) *conn {
 	(*t)[fd].Store(c)
 	b.tableMu.Unlock()
 	b.conns.Add(1)
-	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLONESHOT, Fd: int32(fd)}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLONESHOT, Fd: int32(fd), Pad: c.gen}
 	if err := unix.EpollCtl(b.epfd, unix.EPOLL_CTL_ADD, fd, &ev); err != nil {
 		b.s.opt.Logger.Debug("epoll add", "err", err)
+		b.close(c)
+		return nil
+	}
+	if b.kill.Load() {
+		// The loops may have closed every connection and returned.
 		b.close(c)
 		return nil
 	}
@@ -196,6 +217,10 @@ func (b *bidListener) serve(ctx context.Context, ln net.Listener, drain time.Dur
 		if err == nil {
 			err = errors.New("listener closed")
 		}
+	case err = <-b.failed:
+		// The loops closed every connection and stopped.
+		ln.Close()
+		<-errc
 	}
 	b.stop.Store(true)
 	b.wake()

@@ -385,3 +385,114 @@ func TestStuckLoopHoldsUpNoOtherConnection(t *testing.T) {
 		}
 	}
 }
+
+func TestBrokenConnectionWaitingForNoticeFreesItsSlot(t *testing.T) {
+	// A connection reset while its notice waits for the store is closed
+	// then, not when the notice returns: its slot is free for the next.
+	s, st, req := slowNoticeServer(t)
+	s.opt.MaxConns = 1
+	ts := serveTest(t, s)
+	t.Cleanup(st.open) // runs before the server's cleanup drains
+	c := dial(t, ts)
+	if _, err := c.Write([]byte(req)); err != nil {
+		t.Fatal(err)
+	}
+	awaitNotice(t, st)
+	c.SetLinger(0)
+	c.Close()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		next := dial(t, ts)
+		next.Write([]byte("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
+		status := readAnswers(t, bufio.NewReader(next), 1)[0].StatusCode
+		next.Close()
+		if status == http.StatusOK {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a new connection still gets %d 2 s after the only other one was "+
+				"reset while its notice waits; want 200", status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestEventForClosedConnectionIsDropped(t *testing.T) {
+	// An event a loop took for a connection that another loop closed
+	// meanwhile must not be applied to a new connection that got the same
+	// descriptor.
+	s := buildServer(t, testSnapshot(), 1024, 4096)
+	l, peer := loopWithConn(t, s)
+	b := l.b
+	old := b.conn(peer.local)
+	stale := unix.EpollEvent{Events: unix.EPOLLIN | unix.EPOLLHUP, Fd: int32(old.fd),
+		Pad: old.gen}
+	if b.event(&stale) != old {
+		t.Fatal("an event for an open connection does not find it")
+	}
+	old.mu.Lock()
+	b.close(old)
+	old.mu.Unlock()
+
+	fds, err := unix.Socketpair(unix.AF_UNIX,
+		unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(fds[1]) })
+	// The new connection on the old descriptor's number, which the
+	// kernel hands out again as the lowest free one.
+	if fds[0] != old.fd {
+		if err := unix.Dup3(fds[0], old.fd, unix.O_CLOEXEC); err != nil {
+			t.Fatal(err)
+		}
+		unix.Close(fds[0])
+	}
+	c := b.add(old.fd)
+	if c == nil {
+		t.Fatal("the listener did not take the new connection")
+	}
+	if got := b.event(&stale); got != nil {
+		t.Errorf("the closed connection's event was taken for the new one (generation %d, "+
+			"event's %d)", got.gen, stale.Pad)
+	}
+	fresh := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(c.fd), Pad: c.gen}
+	if b.event(&fresh) != c {
+		t.Error("an event for the new connection does not find it")
+	}
+}
+
+func TestFailedEpollSetStopsTheListener(t *testing.T) {
+	// If the epoll set fails, the listener closes its connections and
+	// returns the error instead of refusing every client from then on.
+	s := buildServer(t, testSnapshot(), 1024, 4096)
+	b, err := newBidListener(s, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln := listen(t)
+	done := make(chan error, 1)
+	go func() { done <- b.serve(context.Background(), ln, time.Second) }()
+	c := dial(t, &testServer{URL: "http://" + ln.Addr().String()})
+	c.Write([]byte("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
+	readAnswers(t, bufio.NewReader(c), 1)
+
+	// Put a descriptor that is no epoll set where the set was.
+	null, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Dup3(null, b.epfd, unix.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	unix.Close(null)
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "epoll_wait") {
+			t.Errorf("serve returned %v, want the epoll_wait error", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("serve did not return after its epoll set failed")
+	}
+	expectClosed(t, c, 2*time.Second)
+}

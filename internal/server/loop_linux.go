@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
@@ -12,8 +13,8 @@ import (
 
 // loop is one event loop. Connections belong to no loop: a loop serves a
 // connection while it holds the connection's lock, which it takes for an
-// event the epoll set reported (to one loop only) or to deliver a notice's
-// answer, drain, or check timeouts.
+// event the epoll set reported (to one loop only), to deliver a notice's
+// answer, to check timeouts or drain, or to close it.
 type loop struct {
 	b      *bidListener
 	events []unix.EpollEvent
@@ -31,8 +32,9 @@ type loop struct {
 
 // conn is one connection's state between reads.
 type conn struct {
-	mu sync.Mutex
-	fd int
+	mu  sync.Mutex
+	fd  int
+	gen int32
 	// in holds received bytes not yet answered: the start of a request.
 	in []byte
 	// out holds answers the socket did not take yet.
@@ -41,7 +43,8 @@ type conn struct {
 	// or began waiting to write, as its state says.
 	since time.Time
 	// mask is the events the connection waits for; armed is what the
-	// epoll set will report, 0 once it reported an event.
+	// epoll set was last told, or disarmed once it reported an event (a
+	// mask of 0 still reports errors and hang-ups).
 	mask, armed uint32
 	// waiting: a notice is being answered off the loop; later requests
 	// wait for it, in order.
@@ -60,6 +63,10 @@ type answered struct {
 	c   *conn
 	res response
 }
+
+// disarmed is conn.armed once the set reported an event for it and
+// reports nothing more until armed again.
+const disarmed = ^uint32(0)
 
 const (
 	readBuffer = 64 << 10
@@ -84,11 +91,13 @@ func (l *loop) run() {
 		n, err := unix.EpollWait(b.epfd, l.events, int(sweepEvery/time.Millisecond))
 		if err != nil && err != unix.EINTR {
 			// Cannot happen with a valid epoll set; if it does, the
-			// listener takes no more connections and closes the ones it
-			// has.
-			b.s.opt.Logger.Error("epoll", "err", err)
+			// listener closes its connections and stops with the error.
 			b.dead.Store(true)
 			b.kill.Store(true)
+			select {
+			case b.failed <- fmt.Errorf("epoll_wait: %w", err):
+			default:
+			}
 		}
 		l.now = time.Now()
 		for i := range max(n, 0) {
@@ -97,12 +106,12 @@ func (l *loop) run() {
 				l.woken()
 				continue
 			}
-			c := b.conn(int(ev.Fd))
+			c := b.event(ev)
 			if c == nil {
 				continue
 			}
 			c.mu.Lock()
-			c.armed = 0
+			c.armed = disarmed
 			l.ready(c, ev.Events)
 			l.arm(c)
 			c.mu.Unlock()
@@ -110,16 +119,15 @@ func (l *loop) run() {
 		if b.kill.Load() {
 			l.closeAll()
 		}
-		if b.stop.Load() && b.drained.CompareAndSwap(false, true) {
-			l.now = time.Now()
-			l.each(l.drain)
-		}
 		if b.exiting() {
 			// Pass the wake on to the next loop.
 			b.wake()
 			return
 		}
-		if next := b.nextSweep.Load(); l.now.UnixNano() > next &&
+		// The first loop to see stop drains at once; later sweeps drain
+		// what was being served then.
+		drainNow := b.stop.Load() && b.drained.CompareAndSwap(false, true)
+		if next := b.nextSweep.Load(); drainNow || l.now.UnixNano() > next &&
 			b.nextSweep.CompareAndSwap(next, l.now.Add(sweepEvery).UnixNano()) {
 			l.sweep()
 		}
@@ -141,18 +149,6 @@ func (l *loop) ready(c *conn, events uint32) {
 			l.readable(c)
 		}
 	}
-}
-
-// each runs fn on every open connection, holding its lock.
-func (l *loop) each(fn func(*conn)) {
-	l.b.each(func(c *conn) {
-		c.mu.Lock()
-		if !c.closed {
-			fn(c)
-			l.arm(c)
-		}
-		c.mu.Unlock()
-	})
 }
 
 // woken delivers the notices' answers posted to the loops.
@@ -470,7 +466,7 @@ func (l *loop) arm(c *conn) {
 	if c.closed || c.mask == c.armed {
 		return
 	}
-	ev := unix.EpollEvent{Events: c.mask | unix.EPOLLONESHOT, Fd: int32(c.fd)}
+	ev := unix.EpollEvent{Events: c.mask | unix.EPOLLONESHOT, Fd: int32(c.fd), Pad: c.gen}
 	if err := unix.EpollCtl(l.b.epfd, unix.EPOLL_CTL_MOD, c.fd, &ev); err != nil {
 		l.close(c)
 		return
@@ -480,21 +476,34 @@ func (l *loop) arm(c *conn) {
 
 func (l *loop) close(c *conn) { l.b.close(c) }
 
-func (l *loop) closeAll() { l.each(l.close) }
+func (l *loop) closeAll() {
+	l.b.each(func(c *conn) {
+		c.mu.Lock()
+		l.close(c)
+		c.mu.Unlock()
+	})
+}
 
 // sweep enforces the timeouts: a request not read whole in ReadTimeout is
 // answered 408; an idle connection closes after IdleTimeout; one that does
 // not take its answers for writeTimeout, or keeps its side open for
 // lingerTimeout after the server closed its own, is dropped.
+//
+// While the listener stops, sweep also drains each connection it finds.
+// A connection being served is left to the next sweep.
 func (l *loop) sweep() {
+	stop := l.b.stop.Load()
 	l.b.each(func(c *conn) {
 		if !c.mu.TryLock() {
-			return // being served
+			return
+		}
+		if stop && !c.closed {
+			l.drain(c)
 		}
 		if !c.closed && !c.waiting {
 			l.expire(c)
-			l.arm(c)
 		}
+		l.arm(c)
 		c.mu.Unlock()
 	})
 }

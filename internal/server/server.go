@@ -8,8 +8,8 @@
 // sharing one epoll set (loop_linux.go). A request costs one read, one
 // write and one epoll_ctl system call, no goroutine switch and no memory of
 // its own. Whichever loop is free serves the next connection with
-// something to read, so a loop the kernel keeps off its core holds up no
-// other connection. An idle keep-alive connection costs about a hundred
+// something to read, so a loop the kernel keeps off its core holds up only
+// the few connections it took events for. An idle keep-alive connection costs about a hundred
 // bytes of state (plus up to 16 KB kept for one whose requests arrive in
 // pieces) instead of a goroutine stack and buffers. A panic in a handler
 // answers that request 500 and nothing more.
