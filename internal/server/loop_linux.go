@@ -367,6 +367,7 @@ func (l *loop) notice(c *conn) {
 	l.update(c)
 	method, path := string(l.req.method), string(l.req.path)
 	query, closeAfter, keepAlive := string(l.req.query), l.req.close, l.req.keepAlive
+	head := method == http.MethodHead
 	b := l.b
 	b.notices.Add(1)
 	go func() {
@@ -375,7 +376,7 @@ func (l *loop) notice(c *conn) {
 		b.s.safely(&res, func() {
 			b.s.handleNotice(b.ctx, method, path, query, &res)
 		})
-		res.close, res.keepAlive = closeAfter, keepAlive
+		res.close, res.keepAlive, res.head = closeAfter, keepAlive, head
 		b.post(c, res)
 	}()
 }

@@ -413,6 +413,23 @@ func TestHeadAnswersWithoutBody(t *testing.T) {
 	}
 }
 
+func TestHeadOfNoticeAnswersWithoutBody(t *testing.T) {
+	// A notice refuses HEAD (it would record), and the refusal, answered
+	// off the loop, carries no body either.
+	ts := newTestServer(t)
+	c := dial(t, ts)
+	c.Write([]byte("HEAD /notice/win?t=x HTTP/1.1\r\nHost: x\r\n\r\n" +
+		"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"))
+	r := bufio.NewReader(c)
+	head, err := http.ReadResponse(r, &http.Request{Method: http.MethodHead})
+	if err != nil || head.StatusCode != http.StatusMethodNotAllowed {
+		t.Fatalf("HEAD of a notice: %v, %+v; want 405", err, head)
+	}
+	if got := readAnswers(t, r, 1)[0]; got.StatusCode != 200 {
+		t.Fatalf("GET after HEAD of a notice: status %d, want 200", got.StatusCode)
+	}
+}
+
 func TestHealthRefusesOtherMethods(t *testing.T) {
 	ts := newTestServer(t)
 	resp, err := http.Post(ts.URL+"/health", "application/json", strings.NewReader("{}"))
