@@ -18,7 +18,16 @@ const maxUnits = 9_000_000_000_000
 // micros. Digits past the sixth decimal are truncated toward zero. It
 // reports false for anything that is not a finite decimal number or that
 // does not fit in int64 micros.
-func Parse(s []byte) (int64, bool) {
+func Parse(s []byte) (int64, bool) { return parse(s, false) }
+
+// ParseUp is Parse rounding a positive price up to whole micros instead,
+// for a floor: a bid at the floor it returns is not below the floor. One
+// case stays short: with a positive exponent, digits past the sixth
+// decimal are cut before the exponent applies, so "1.00000019e2" reads as
+// 100.000001, not 100.000019.
+func ParseUp(s []byte) (int64, bool) { return parse(s, true) }
+
+func parse(s []byte, up bool) (int64, bool) {
 	if len(s) == 0 {
 		return 0, false
 	}
@@ -33,6 +42,8 @@ func Parse(s []byte) (int64, bool) {
 	}
 	var units, frac int64
 	var fracDigits, digits int
+	// cut: a non-zero digit was dropped.
+	cut := false
 	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
 		units = units*10 + int64(s[i]-'0')
 		digits++
@@ -47,6 +58,8 @@ func Parse(s []byte) (int64, bool) {
 			if fracDigits < 6 {
 				frac = frac*10 + int64(s[i]-'0')
 				fracDigits++
+			} else if s[i] != '0' {
+				cut = true
 			}
 		}
 	}
@@ -62,33 +75,39 @@ func Parse(s []byte) (int64, bool) {
 		if err != nil {
 			return 0, false
 		}
-		var ok bool
-		if v, ok = shift(v, exp); !ok {
+		var ok, shiftCut bool
+		if v, shiftCut, ok = shift(v, exp); !ok {
 			return 0, false
 		}
+		cut = cut || shiftCut
 		i = len(s)
 	}
 	if i != len(s) {
 		return 0, false
 	}
 	if neg {
-		v = -v
+		return -v, true
+	}
+	if up && cut {
+		v++
 	}
 	return v, true
 }
 
-// shift multiplies v by 10^exp, truncating toward zero for negative exp.
-func shift(v int64, exp int) (int64, bool) {
+// shift multiplies v by 10^exp, truncating toward zero for negative exp;
+// cut reports that non-zero digits were dropped.
+func shift(v int64, exp int) (_ int64, cut, ok bool) {
 	for ; exp > 0; exp-- {
 		if v > (1<<63-1)/10 {
-			return 0, false
+			return 0, false, false
 		}
 		v *= 10
 	}
 	for ; exp < 0 && v != 0; exp++ {
+		cut = cut || v%10 != 0
 		v /= 10
 	}
-	return v, true
+	return v, cut, true
 }
 
 // ParseString is Parse for a string.

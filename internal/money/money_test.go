@@ -41,6 +41,34 @@ func TestParse(t *testing.T) {
 	}
 }
 
+func TestParseUp(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"2.5", 2_500_000, true},
+		{"2.5000001", 2_500_001, true},
+		{"2.50000000", 2_500_000, true},
+		{"0.0000001", 1, true},
+		{"0.8734521234", 873_453, true},
+		{"25000001e-7", 2_500_001, true},
+		{"2500000e-6", 2_500_000, true},
+		{"1.00000019e2", 100_000_001, true},
+		{"-0.0000019", -1, true},
+		{"abc", 0, false},
+		{"1e400", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := ParseUp([]byte(tt.in))
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("ParseUp(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
 func TestAppendRoundTrip(t *testing.T) {
 	for _, v := range []int64{0, 1, 10, 1_000_000, 1_250_000, 65_445, -500_000, 123_456_789} {
 		s := Format(v)
@@ -66,6 +94,10 @@ func FuzzParse(f *testing.F) {
 		back, ok := ParseString(Format(v))
 		if !ok || back != v {
 			t.Fatalf("%q parsed to %d, formatted back to %d", s, v, back)
+		}
+		// Rounding up moves a positive price by at most one micro.
+		if up, ok := ParseUp([]byte(s)); !ok || up < v || up > v+1 || v < 0 && up != v {
+			t.Fatalf("%q: ParseUp %d, %v against Parse %d", s, up, ok, v)
 		}
 	})
 }

@@ -31,7 +31,7 @@ func (d *Decoder) imp(m *Imp) {
 		case "tagid":
 			m.TagID = d.str()
 		case "bidfloor":
-			m.BidFloor, _ = d.money()
+			m.BidFloor, m.BadFloor = d.floor()
 		case "bidfloorcur":
 			m.BidFloorCur = d.str()
 		case "secure":
@@ -297,7 +297,7 @@ func (d *Decoder) deal(x *Deal) {
 		case "id":
 			x.ID = d.str()
 		case "bidfloor":
-			x.BidFloor, _ = d.money()
+			x.BidFloor, x.BadFloor = d.floor()
 		case "bidfloorcur":
 			x.BidFloorCur = d.str()
 		case "at":

@@ -71,7 +71,7 @@ func TestDecodeScalars(t *testing.T) {
 		{"money", `{"imp":[{"bidfloor":1.25}]}`, floor, int64(1_250_000)},
 		{"money string", `{"imp":[{"bidfloor":"0.5"}]}`, floor, int64(500_000)},
 		{"money smallest", `{"imp":[{"bidfloor":0.000001}]}`, floor, int64(1)},
-		{"money truncated", `{"imp":[{"bidfloor":1.0000019}]}`, floor, int64(1_000_001)},
+		{"floor rounded up", `{"imp":[{"bidfloor":1.0000011}]}`, floor, int64(1_000_002)},
 		{"money exponent", `{"imp":[{"bidfloor":2e-1}]}`, floor, int64(200_000)},
 		{"money bool", `{"imp":[{"bidfloor":true}]}`, floor, int64(0)},
 		{"money text", `{"imp":[{"bidfloor":"cheap"}]}`, floor, int64(0)},

@@ -98,8 +98,10 @@ type Imp struct {
 	// TagID identifies the placement for the exchange.
 	TagID string
 	// BidFloor is the minimum bid in micros of BidFloorCur per thousand
-	// impressions (CPM); 0 when absent.
+	// impressions (CPM), rounded up to a whole micro; 0 when absent.
 	BidFloor int64
+	// BadFloor is set when bidfloor is present but not a price in range.
+	BadFloor bool
 	// BidFloorCur is the ISO 4217 currency of BidFloor; "" when absent,
 	// which means USD.
 	BidFloorCur string
@@ -160,8 +162,10 @@ type Deal struct {
 	// ID identifies the deal; it is echoed in the bid's DealID.
 	ID string
 	// BidFloor is the deal's minimum bid in micros of BidFloorCur per
-	// thousand impressions; 0 when absent.
+	// thousand impressions, rounded up to a whole micro; 0 when absent.
 	BidFloor int64
+	// BadFloor is set when bidfloor is present but not a price in range.
+	BadFloor bool
 	// BidFloorCur is the currency of BidFloor; "" means USD.
 	BidFloorCur string
 	// AT overrides the request's auction type for this deal; 0 when

@@ -37,7 +37,8 @@ const smallImpCount = 16
 // Validate checks the rules that make a request unusable as a whole: a
 // missing id; a negative tmax; more than one of site, app and dooh;
 // regs.gdpr other than 0 or 1; no impression; an impression without id;
-// duplicate impression ids; and impressions of which none offers usable
+// duplicate impression ids; a bid floor, of an impression or a deal, that
+// is not a price in range; and impressions of which none offers usable
 // media (see Imp.Problem; an unreadable native request alone is a no-bid,
 // not a rejection). It returns a *ValidationError naming the first
 // field at fault, or nil. It allocates only when it fails, or for
@@ -59,6 +60,9 @@ func Validate(req *BidRequest) error {
 		return &ValidationError{Field: "imp", Reason: "at least one required"}
 	}
 	if err := validateImpIDs(req.Imp); err != nil {
+		return err
+	}
+	if err := validateFloors(req.Imp); err != nil {
 		return err
 	}
 	for i := range req.Imp {
@@ -117,6 +121,27 @@ func validateImpIDs(imps []Imp) error {
 			return duplicateImp(imps, i)
 		}
 		seen[imps[i].ID] = struct{}{}
+	}
+	return nil
+}
+
+// validateFloors rejects a bid floor that is not a number, or is one
+// beyond what int64 micros hold (about 9e12): the exchange gets told,
+// rather than a bid made as if the impression had no floor.
+func validateFloors(imps []Imp) error {
+	const reason = "not a price (a number below 9e12)"
+	for i := range imps {
+		if imps[i].BadFloor {
+			return &ValidationError{Field: impField(i, ".bidfloor"), Reason: reason}
+		}
+		for j := range imps[i].PMP.Deals {
+			if imps[i].PMP.Deals[j].BadFloor {
+				return &ValidationError{
+					Field:  impField(i, ".pmp.deals["+strconv.Itoa(j)+"].bidfloor"),
+					Reason: reason,
+				}
+			}
+		}
 	}
 	return nil
 }

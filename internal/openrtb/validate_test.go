@@ -38,6 +38,20 @@ func TestValidate(t *testing.T) {
 			banner + `}]}`, `imp[1].id: duplicate "1"`},
 		{"duplicate among many imps", `{"id":"r","imp":[` + manyImps(40, "17") + `]}`,
 			`imp[40].id: duplicate "17"`},
+		{"floor of text", `{"id":"r","imp":[{"id":"1","bidfloor":"cheap",` + banner + `}]}`,
+			"imp[0].bidfloor: not a price (a number below 9e12)"},
+		{"floor of bool", `{"id":"r","imp":[{"id":"1","bidfloor":true,` + banner + `}]}`,
+			"imp[0].bidfloor: not a price (a number below 9e12)"},
+		{"floor beyond int64 micros", `{"id":"r","imp":[{"id":"1","bidfloor":1e999999,` +
+			banner + `}]}`, "imp[0].bidfloor: not a price (a number below 9e12)"},
+		{"floor of long digits", `{"id":"r","imp":[{"id":"1",` +
+			`"bidfloor":"99999999999999999999999",` + banner + `}]}`,
+			"imp[0].bidfloor: not a price (a number below 9e12)"},
+		{"deal floor of text", `{"id":"r","imp":[{"id":"1",` + banner +
+			`,"pmp":{"deals":[{"id":"a","bidfloor":1},{"id":"b","bidfloor":"x"}]}}]}`,
+			"imp[0].pmp.deals[1].bidfloor: not a price (a number below 9e12)"},
+		{"null floor", `{"id":"r","imp":[{"id":"1","bidfloor":null,` + banner + `}]}`, ""},
+		{"empty floor", `{"id":"r","imp":[{"id":"1","bidfloor":"",` + banner + `}]}`, ""},
 		{"many distinct imps", `{"id":"r","imp":[` + manyImps(40, "x") + `]}`, ""},
 		{"site and app", `{"id":"r","site":{},"app":{},"imp":[{"id":"1",` + banner + `}]}`,
 			"app: not allowed with site"},
