@@ -45,7 +45,11 @@ var (
 		"body: chunked framing over " + strconv.Itoa(maxChunkFraming) +
 			" bytes beyond the data (send larger chunks)"}
 	errTransfer = &httpError{http.StatusBadRequest,
-		"Transfer-Encoding: only chunked is supported"}
+		"Transfer-Encoding: only chunked, given once, is supported"}
+	errBothFramings = &httpError{http.StatusBadRequest,
+		"body: Content-Length and Transfer-Encoding given together"}
+	errChunked10 = &httpError{http.StatusBadRequest,
+		"Transfer-Encoding: chunked is not HTTP/1.0"}
 	errVersion = &httpError{http.StatusBadRequest,
 		"request: only HTTP/1.0 and HTTP/1.1 are served"}
 	errHost = &httpError{http.StatusBadRequest, "Host: missing or repeated"}
@@ -146,10 +150,13 @@ func (p *parser) parse(b []byte, r *request) (n int, head bool, err *httpError) 
 	if hosts > 1 || hosts == 0 && !r.http10 {
 		return 0, false, errHost
 	}
-	if chunked && (length >= 0 || r.http10) {
-		// Both framings at once, or chunks where HTTP/1.0 knows none, is
-		// how requests are smuggled past proxies.
-		return 0, false, errTransfer
+	// Both framings at once, or chunks where HTTP/1.0 knows none, is how
+	// requests are smuggled past proxies.
+	if chunked && length >= 0 {
+		return 0, false, errBothFramings
+	}
+	if chunked && r.http10 {
+		return 0, false, errChunked10
 	}
 	switch {
 	case chunked:

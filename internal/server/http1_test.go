@@ -221,17 +221,17 @@ func TestParse(t *testing.T) {
 			in: postB + "Transfer-Encoding: gzip, chunked\r\n\r\n", err: errTransfer},
 		{name: "chunked in HTTP/1.0",
 			in:  "POST /b HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n",
-			err: errTransfer},
+			err: errChunked10},
 		{name: "chunked twice",
 			in: postB + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n" +
 				"0\r\n\r\n",
 			err: errTransfer},
 		{name: "content length then chunked",
 			in:  postB + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-			err: errTransfer},
+			err: errBothFramings},
 		{name: "chunked then content length",
 			in:  postB + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
-			err: errTransfer},
+			err: errBothFramings},
 
 		// The framing of a chunked body: size lines, extensions, trailer.
 		{name: "chunk size line at the limit",
