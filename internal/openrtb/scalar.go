@@ -93,42 +93,44 @@ func parseInt(b []byte) (int, bool) {
 	return int(micros / money.Scale), true
 }
 
+// numeric returns the bytes of a number or of a string, for the readers
+// of numeric fields; any other value is skipped and reports false.
+func (s *scanner) numeric() ([]byte, bool) {
+	switch c := s.peek(); {
+	case c == '"':
+		return s.textBytes(), true
+	case c == '-' || (c >= '0' && c <= '9'):
+		return s.number(), true
+	}
+	s.skip()
+	return nil, false
+}
+
 // floor reads a bid floor into micros, rounded up to a whole micro so
 // that a bid at the floor is not below it: a number or a numeric string.
 // null and "" leave it absent; anything else that is not a price in range
 // reports bad.
 func (s *scanner) floor() (micros int64, bad bool) {
-	var b []byte
-	switch c := s.peek(); {
-	case c == '"':
-		b = s.textBytes()
-		if len(b) == 0 {
-			return 0, false
-		}
-	case c == '-' || (c >= '0' && c <= '9'):
-		b = s.number()
-	case c == 'n':
+	if s.peek() == 'n' {
 		s.skip()
 		return 0, false
-	default:
-		s.skip()
+	}
+	b, ok := s.numeric()
+	if !ok {
 		return 0, true
 	}
-	micros, ok := money.ParseUp(b)
+	if len(b) == 0 {
+		return 0, false
+	}
+	micros, ok = money.ParseUp(b)
 	return micros, !ok
 }
 
 // money reads a price field into micros: a number or a numeric string.
 // Anything else leaves it absent.
 func (s *scanner) money() (int64, bool) {
-	var b []byte
-	switch c := s.peek(); {
-	case c == '"':
-		b = s.textBytes()
-	case c == '-' || (c >= '0' && c <= '9'):
-		b = s.number()
-	default:
-		s.skip()
+	b, ok := s.numeric()
+	if !ok {
 		return 0, false
 	}
 	return money.Parse(b)
