@@ -38,10 +38,10 @@ type bidListener struct {
 	postMu   sync.Mutex
 	answered []answered
 
-	// stop asks the loops to drain; kill to close every connection now;
-	// dead marks a set that failed and takes no connections. drained is
-	// set by the loop that starts the drain.
-	stop, kill, dead, drained atomic.Bool
+	// stop asks the loops to drain; kill to close every connection now
+	// (also when the set failed). drained is set by the loop that starts
+	// the drain.
+	stop, kill, drained atomic.Bool
 	// failed receives the error of an epoll set that failed.
 	failed chan error
 	// nextSweep is when timeouts are checked next, in Unix nanoseconds.
@@ -262,7 +262,7 @@ func (b *bidListener) accept(ln net.Listener) error {
 			b.s.opt.Logger.Debug("accept", "err", err)
 			continue
 		}
-		if b.dead.Load() || b.conns.Load() >= int64(b.s.maxConns()) {
+		if b.kill.Load() || b.conns.Load() >= int64(b.s.maxConns()) {
 			refuse(fd)
 			continue
 		}

@@ -77,6 +77,21 @@ func awaitNotice(t *testing.T, st *blockingStore) {
 	}
 }
 
+// noticeInFlight serves s and sends req, a notice, on a new connection,
+// returning once the notice waits for st.
+func noticeInFlight(t *testing.T, s *Server, st *blockingStore,
+	req string) (*testServer, *net.TCPConn) {
+	t.Helper()
+	ts := serveTest(t, s)
+	t.Cleanup(st.open) // runs before the server's cleanup drains
+	c := dial(t, ts)
+	if _, err := c.Write([]byte(req)); err != nil {
+		t.Fatal(err)
+	}
+	awaitNotice(t, st)
+	return ts, c
+}
+
 // cpuTime is the CPU time the test process used so far.
 func cpuTime(t *testing.T) time.Duration {
 	t.Helper()
@@ -89,13 +104,7 @@ func cpuTime(t *testing.T) time.Duration {
 
 func TestResetWhileNoticeInFlightDoesNotSpin(t *testing.T) {
 	s, st, req := slowNoticeServer(t)
-	ts := serveTest(t, s)
-	t.Cleanup(st.open) // runs before the server's cleanup drains
-	c := dial(t, ts)
-	if _, err := c.Write([]byte(req)); err != nil {
-		t.Fatal(err)
-	}
-	awaitNotice(t, st)
+	_, c := noticeInFlight(t, s, st, req)
 
 	// End the input, then abort: the server's socket has seen the end of
 	// the input and a reset while its notice still waits for the store.
@@ -117,13 +126,7 @@ func TestResetWhileNoticeInFlightDoesNotSpin(t *testing.T) {
 
 func TestIdleTimeoutCountsFromNoticeAnswer(t *testing.T) {
 	s, st, req := slowNoticeServer(t) // IdleTimeout 1 s
-	ts := serveTest(t, s)
-	t.Cleanup(st.open)
-	c := dial(t, ts)
-	if _, err := c.Write([]byte(req)); err != nil {
-		t.Fatal(err)
-	}
-	awaitNotice(t, st)
+	_, c := noticeInFlight(t, s, st, req)
 	time.Sleep(1300 * time.Millisecond) // the store takes longer than IdleTimeout
 	st.open()
 	r := bufio.NewReader(c)
@@ -391,13 +394,7 @@ func TestBrokenConnectionWaitingForNoticeFreesItsSlot(t *testing.T) {
 	// then, not when the notice returns: its slot is free for the next.
 	s, st, req := slowNoticeServer(t)
 	s.opt.MaxConns = 1
-	ts := serveTest(t, s)
-	t.Cleanup(st.open) // runs before the server's cleanup drains
-	c := dial(t, ts)
-	if _, err := c.Write([]byte(req)); err != nil {
-		t.Fatal(err)
-	}
-	awaitNotice(t, st)
+	ts, c := noticeInFlight(t, s, st, req)
 	c.SetLinger(0)
 	c.Close()
 	deadline := time.Now().Add(2 * time.Second)

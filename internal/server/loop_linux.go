@@ -92,7 +92,6 @@ func (l *loop) run() {
 		if err != nil && err != unix.EINTR {
 			// Cannot happen with a valid epoll set; if it does, the
 			// listener closes its connections and stops with the error.
-			b.dead.Store(true)
 			b.kill.Store(true)
 			select {
 			case b.failed <- fmt.Errorf("epoll_wait: %w", err):
