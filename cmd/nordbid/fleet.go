@@ -19,15 +19,17 @@ import (
 	"nordbid/internal/store"
 )
 
-// startLeases leases the first budget allowances, so that no metered
-// campaign bids before it has one, and keeps them topped up in the
-// background until stop is called. The fleet store leases from the shared
-// ledger; the embedded store, which no other node shares, grants all.
+// startLeases leases the first budget allowances from the fleet store's
+// shared ledger, so that no metered campaign bids before it has one, and
+// keeps them topped up in the background until stop is called. The
+// embedded store, which no other node shares, leases nothing: its
+// accounts stay unmetered and bid until spend plus live reservations reach
+// the budgets, with no slice to run out of first. It returns a nil Loop.
 func startLeases(ctx context.Context, cfg config.Config, st store.Store,
 	ix func() *index.Index, log *slog.Logger) (*lease.Loop, func(), error) {
-	var leaser lease.Leaser = lease.Whole{}
-	if l, ok := st.(lease.Leaser); ok {
-		leaser = l
+	leaser, ok := st.(lease.Leaser)
+	if !ok {
+		return nil, func() {}, nil
 	}
 	l := lease.New(lease.Options{Leaser: leaser, Index: ix, Node: nodeName(),
 		Logger: log, Interval: cfg.BudgetSync, TTL: 2 * cfg.ReservationTTL})
@@ -52,13 +54,14 @@ func nodeName() string {
 	return host + "-" + hex.EncodeToString(b)
 }
 
-// readiness is the /ready check: the refresher's, then the leases'.
+// readiness is the /ready check: the refresher's, then the leases' (l is
+// nil on the embedded store).
 func readiness(ref interface{ Ready() error }, l *lease.Loop) func() error {
 	return func() error {
 		if err := ref.Ready(); err != nil {
 			return err
 		}
-		if l.Err() != nil {
+		if l != nil && l.Err() != nil {
 			// The cause names the database; it is in the log.
 			return errors.New("degraded: cannot lease budget, " +
 				"bidding from the allowances held (the log has the cause)")

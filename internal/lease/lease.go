@@ -49,14 +49,6 @@ type Leaser interface {
 	Lease(ctx context.Context, req Request) (int64, error)
 }
 
-// Whole is the Leaser of a single node (the embedded store): it grants
-// all that is asked, since the node's own ledger checks already hold spend
-// within the budget and no other node shares it.
-type Whole struct{}
-
-// Lease grants req.Want.
-func (Whole) Lease(_ context.Context, req Request) (int64, error) { return req.Want, nil }
-
 // Options configure a Loop. Every field is required unless noted.
 type Options struct {
 	Leaser Leaser
