@@ -10,23 +10,23 @@ import "strconv"
 // Scale is the number of micros in one currency unit.
 const Scale = 1_000_000
 
-// maxUnits bounds the integer part so that units*Scale fits in an int64
-// with room to add the fraction.
-const maxUnits = 9_000_000_000_000
+// maxMicros is the largest amount read: an integer part of at most
+// 9e12 units (the fraction on top still fits in int64).
+const maxMicros = 9_000_000_000_000*Scale + Scale - 1
 
 // Parse reads a decimal price such as "1.25", "-0.5", "3" or "2.5e-1" into
 // micros. Digits past the sixth decimal are truncated toward zero. It
-// reports false for anything that is not a finite decimal number or that
-// does not fit in int64 micros.
+// reports false for anything that is not a finite decimal number or whose
+// integer part is above 9e12.
 func Parse(s []byte) (int64, bool) { return parse(s, false) }
 
 // ParseUp is Parse rounding a positive price up to whole micros instead,
-// for a floor: a bid at the floor it returns is not below the floor. One
-// case stays short: with a positive exponent, digits past the sixth
-// decimal are cut before the exponent applies, so "1.00000019e2" reads as
-// 100.000001, not 100.000019.
+// for a floor: a bid at the floor it returns is not below the floor.
 func ParseUp(s []byte) (int64, bool) { return parse(s, true) }
 
+// parse reads s as m x 10^p micros, m its significant digits, and scales
+// m once at the end, so that the exponent applies to every digit read and
+// costs no more for "0e999999999" than for "0".
 func parse(s []byte, up bool) (int64, bool) {
 	if len(s) == 0 {
 		return 0, false
@@ -40,25 +40,26 @@ func parse(s []byte, up bool) (int64, bool) {
 	case '+':
 		i++
 	}
-	var units, frac int64
-	var fracDigits, digits int
+	var m int64
+	p := 6
+	digits := 0
 	// cut: a non-zero digit was dropped.
 	cut := false
-	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		units = units*10 + int64(s[i]-'0')
-		digits++
-		if units > maxUnits {
+	for ; i < len(s) && isDigit(s[i]); i++ {
+		if m > (1<<63-1-9)/10 {
 			return 0, false
 		}
+		m = m*10 + int64(s[i]-'0')
+		digits++
 	}
 	if i < len(s) && s[i] == '.' {
-		i++
-		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		for i++; i < len(s) && isDigit(s[i]); i++ {
 			digits++
-			if fracDigits < 6 {
-				frac = frac*10 + int64(s[i]-'0')
-				fracDigits++
-			} else if s[i] != '0' {
+			switch {
+			case m <= (1<<63-1-9)/10:
+				m = m*10 + int64(s[i]-'0')
+				p--
+			case s[i] != '0':
 				cut = true
 			}
 		}
@@ -66,25 +67,22 @@ func parse(s []byte, up bool) (int64, bool) {
 	if digits == 0 {
 		return 0, false
 	}
-	for n := fracDigits; n < 6; n++ {
-		frac *= 10
-	}
-	v := units*Scale + frac
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		exp, err := strconv.Atoi(string(s[i+1:]))
-		if err != nil {
+		exp, ok := exponent(s[i+1:])
+		if !ok {
 			return 0, false
 		}
-		var ok, shiftCut bool
-		if v, shiftCut, ok = shift(v, exp); !ok {
-			return 0, false
-		}
-		cut = cut || shiftCut
+		p += exp
 		i = len(s)
 	}
 	if i != len(s) {
 		return 0, false
 	}
+	v, scaleCut, ok := scale(m, p)
+	if !ok {
+		return 0, false
+	}
+	cut = cut || scaleCut
 	if neg {
 		return -v, true
 	}
@@ -94,20 +92,62 @@ func parse(s []byte, up bool) (int64, bool) {
 	return v, true
 }
 
-// shift multiplies v by 10^exp, truncating toward zero for negative exp;
-// cut reports that non-zero digits were dropped.
-func shift(v int64, exp int) (_ int64, cut, ok bool) {
-	for ; exp > 0; exp-- {
-		if v > (1<<63-1)/10 {
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// expLimit bounds the exponent read: beyond it any non-zero significand
+// over- or underflows, and the digits of s cannot move p back that far
+// without s being gigabytes long.
+const expLimit = 1 << 30
+
+// exponent reads the signed decimal exponent after the 'e', clamped to
+// ±expLimit.
+func exponent(s []byte) (int, bool) {
+	neg := false
+	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
+		neg = s[0] == '-'
+		s = s[1:]
+	}
+	if len(s) == 0 {
+		return 0, false
+	}
+	e := 0
+	for _, c := range s {
+		if !isDigit(c) {
+			return 0, false
+		}
+		e = min(e*10+int(c-'0'), expLimit)
+	}
+	if neg {
+		e = -e
+	}
+	return e, true
+}
+
+// scale returns m x 10^p, truncated toward zero for negative p; cut
+// reports that non-zero digits were dropped, ok that the result is at
+// most maxMicros.
+func scale(m int64, p int) (_ int64, cut, ok bool) {
+	if m == 0 {
+		return 0, false, true
+	}
+	for ; p > 0; p-- {
+		if m > maxMicros/10 {
 			return 0, false, false
 		}
-		v *= 10
+		m *= 10
 	}
-	for ; exp < 0 && v != 0; exp++ {
-		cut = cut || v%10 != 0
-		v /= 10
+	if p < -18 {
+		return 0, true, true
 	}
-	return v, cut, true
+	if p < 0 {
+		d := int64(1)
+		for ; p < 0; p++ {
+			d *= 10
+		}
+		cut = m%d != 0
+		m /= d
+	}
+	return m, cut, m <= maxMicros
 }
 
 // ParseString is Parse for a string.

@@ -1,6 +1,11 @@
 package money
 
-import "testing"
+import (
+	"math/big"
+	"strconv"
+	"strings"
+	"testing"
+)
 
 func TestParse(t *testing.T) {
 	tests := []struct {
@@ -30,6 +35,19 @@ func TestParse(t *testing.T) {
 		{"NaN", 0, false},
 		{"99999999999999999999", 0, false},
 		{"1e400", 0, false},
+		{"1.00000019e2", 100_000_019, true},
+		{"1.000000019e2", 100_000_001, true},
+		{"90000000000000e-2", 900_000_000_000 * Scale, true},
+		{"9000000000000.999999", 9_000_000_000_000_999_999, true},
+		{"9000000000001", 0, false},
+		{"9.1e12", 0, false},
+		{"1e-19", 0, true},
+		{"0e9000000000000000", 0, true},
+		{"0e-9000000000000000", 0, true},
+		{"5e+2", 500 * Scale, true},
+		{"1e+", 0, false},
+		{"1e2.5", 0, false},
+		{"1e99999999999999999999999", 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -54,7 +72,10 @@ func TestParseUp(t *testing.T) {
 		{"0.8734521234", 873_453, true},
 		{"25000001e-7", 2_500_001, true},
 		{"2500000e-6", 2_500_000, true},
-		{"1.00000019e2", 100_000_001, true},
+		{"1.00000019e2", 100_000_019, true},
+		{"1.000000019e2", 100_000_002, true},
+		{"3e-7", 1, true},
+		{"0e9000000000000000", 0, true},
 		{"-0.0000019", -1, true},
 		{"abc", 0, false},
 		{"1e400", 0, false},
@@ -83,7 +104,8 @@ func TestAppendRoundTrip(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"1.25", "-0.5", "2e3", "0.0000001", "x"} {
+	for _, s := range []string{"1.25", "-0.5", "2e3", "0.0000001", "x", "1.000000019e2",
+		"0e99999999999", "90000000000000e-2"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -96,8 +118,42 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("%q parsed to %d, formatted back to %d", s, v, back)
 		}
 		// Rounding up moves a positive price by at most one micro.
-		if up, ok := ParseUp([]byte(s)); !ok || up < v || up > v+1 || v < 0 && up != v {
+		up, ok := ParseUp([]byte(s))
+		if !ok || up < v || up > v+1 || v < 0 && up != v {
 			t.Fatalf("%q: ParseUp %d, %v against Parse %d", s, up, ok, v)
 		}
+		want, cut, checked := exact(s)
+		if !checked {
+			return
+		}
+		wantUp := want
+		if cut && !strings.HasPrefix(s, "-") {
+			wantUp++
+		}
+		if v != want || up != wantUp {
+			t.Fatalf("%q: Parse %d, ParseUp %d; math/big reads %d, %d", s, v, up, want, wantUp)
+		}
 	})
+}
+
+// exact reads s with math/big: micros truncated toward zero, and whether
+// that cut a non-zero part. checked is false where math/big does not read
+// s, or would take too long over its exponent.
+func exact(s string) (micros int64, cut, checked bool) {
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		e, err := strconv.Atoi(s[i+1:])
+		if err != nil || e < -400 || e > 400 {
+			return 0, false, false
+		}
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return 0, false, false
+	}
+	r.Mul(r, big.NewRat(Scale, 1))
+	q, rem := new(big.Int).QuoRem(r.Num(), r.Denom(), new(big.Int))
+	if !q.IsInt64() {
+		return 0, false, false
+	}
+	return q.Int64(), rem.Sign() != 0, true
 }

@@ -50,6 +50,11 @@ func TestValidate(t *testing.T) {
 		{"deal floor of text", `{"id":"r","imp":[{"id":"1",` + banner +
 			`,"pmp":{"deals":[{"id":"a","bidfloor":1},{"id":"b","bidfloor":"x"}]}}]}`,
 			"imp[0].pmp.deals[1].bidfloor: not a price (a number below 9e12)"},
+		{"floor of zero with a huge exponent", `{"id":"r","imp":[{"id":"1",` +
+			`"bidfloor":0e9000000000000000,` + banner + `}]}`, ""},
+		{"floor of one with a huge exponent", `{"id":"r","imp":[{"id":"1",` +
+			`"bidfloor":1e9000000000000000,` + banner + `}]}`,
+			"imp[0].bidfloor: not a price (a number below 9e12)"},
 		{"null floor", `{"id":"r","imp":[{"id":"1","bidfloor":null,` + banner + `}]}`, ""},
 		{"empty floor", `{"id":"r","imp":[{"id":"1","bidfloor":"",` + banner + `}]}`, ""},
 		{"many distinct imps", `{"id":"r","imp":[` + manyImps(40, "x") + `]}`, ""},
