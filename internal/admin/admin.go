@@ -11,6 +11,7 @@
 package admin
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -159,6 +160,35 @@ type apiError struct {
 func (e *apiError) Error() string { return e.msg }
 
 func errorf(status int, msg string) error { return &apiError{status: status, msg: msg} }
+
+// update reads entity id with get, lets change work out its new state and
+// writes that with put, all in one store transaction (Store.Atomic), so
+// that a change another operator makes between the read and the write is
+// never overwritten. change reports write=false to leave the entity as it
+// is; it may run more than once. update returns the entity as written (or
+// as read, when left alone).
+func update[T any](ctx context.Context, st store.Store, id int64,
+	get func(store.Store, context.Context, int64) (T, error),
+	put func(store.Store, context.Context, T) error,
+	change func(cur T) (next T, write bool, err error)) (T, error) {
+	var out T
+	err := st.Atomic(ctx, func(st store.Store) error {
+		cur, err := get(st, ctx, id)
+		if err != nil {
+			return err
+		}
+		next, write, err := change(cur)
+		if err != nil {
+			return err
+		}
+		out = next
+		if !write {
+			return nil
+		}
+		return put(st, ctx, next)
+	})
+	return out, err
+}
 
 // invalid is a 400 naming every bad field; nil when fields is empty.
 func invalid(msg string, fields map[string]string) error {

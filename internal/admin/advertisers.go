@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"nordbid/internal/campaign"
+	"nordbid/internal/store"
 )
 
 // advertiserJSON is an advertiser on the wire.
@@ -89,23 +90,25 @@ func (a *API) patchAdvertiser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cur, err := a.opt.Store.GetAdvertiser(r.Context(), id)
+	adv, err := update(r.Context(), a.opt.Store, id, store.Store.GetAdvertiser,
+		store.Store.UpdateAdvertiser,
+		func(cur campaign.Advertiser) (campaign.Advertiser, bool, error) {
+			j := advertiserJSON(cur)
+			problems := apply(&j, obj, readOnlyPatch)
+			adv := campaign.Advertiser(j)
+			if err := invalid("invalid advertiser",
+				merge(problems, validateAdvertiser(&adv))); err != nil {
+				return adv, false, err
+			}
+			if cur.Status == campaign.StatusArchived {
+				return adv, false, errorf(http.StatusConflict, "advertiser is archived")
+			}
+			return adv, true, nil
+		})
 	if err != nil {
 		return err
 	}
-	j := advertiserJSON(cur)
-	problems := apply(&j, obj, readOnlyPatch)
-	adv := campaign.Advertiser(j)
-	if err := invalid("invalid advertiser", merge(problems, validateAdvertiser(&adv))); err != nil {
-		return err
-	}
-	if cur.Status == campaign.StatusArchived {
-		return errorf(http.StatusConflict, "advertiser is archived")
-	}
-	if err := a.opt.Store.UpdateAdvertiser(r.Context(), adv); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, j)
+	writeJSON(w, http.StatusOK, advertiserJSON(adv))
 	return nil
 }
 
@@ -115,19 +118,11 @@ func (a *API) advertiserAction(act action) func(http.ResponseWriter, *http.Reque
 		if err != nil {
 			return err
 		}
-		adv, err := a.opt.Store.GetAdvertiser(r.Context(), id)
+		adv, err := update(r.Context(), a.opt.Store, id, store.Store.GetAdvertiser,
+			store.Store.UpdateAdvertiser, statusChange(act,
+				func(a *campaign.Advertiser) *campaign.Status { return &a.Status }))
 		if err != nil {
 			return err
-		}
-		next, err := act.next(adv.Status)
-		if err != nil {
-			return err
-		}
-		if next != adv.Status {
-			adv.Status = next
-			if err := a.opt.Store.UpdateAdvertiser(r.Context(), adv); err != nil {
-				return err
-			}
 		}
 		writeJSON(w, http.StatusOK, advertiserJSON(adv))
 		return nil

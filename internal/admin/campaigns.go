@@ -277,9 +277,6 @@ func (a *API) parentExists(r *http.Request, field string, id int64,
 }
 
 // patchCampaign applies the fields of the body onto the stored campaign.
-//
-// The read and the write are two store calls, so two operators patching
-// the same campaign at once can lose one change: the last writer wins.
 func (a *API) patchCampaign(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -289,20 +286,22 @@ func (a *API) patchCampaign(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cur, err := a.opt.Store.GetCampaign(r.Context(), id)
+	_, err = update(r.Context(), a.opt.Store, id, store.Store.GetCampaign,
+		store.Store.UpdateCampaign,
+		func(cur campaign.Campaign) (campaign.Campaign, bool, error) {
+			j := toCampaignJSON(cur)
+			problems := apply(&j, obj, readOnlyPatch)
+			c := j.campaign()
+			if err := invalid("invalid campaign",
+				merge(problems, validateCampaign(&c))); err != nil {
+				return c, false, err
+			}
+			if cur.Status == campaign.StatusArchived {
+				return c, false, errorf(http.StatusConflict, "campaign is archived")
+			}
+			return c, true, nil
+		})
 	if err != nil {
-		return err
-	}
-	j := toCampaignJSON(cur)
-	problems := apply(&j, obj, readOnlyPatch)
-	c := j.campaign()
-	if err := invalid("invalid campaign", merge(problems, validateCampaign(&c))); err != nil {
-		return err
-	}
-	if cur.Status == campaign.StatusArchived {
-		return errorf(http.StatusConflict, "campaign is archived")
-	}
-	if err := a.opt.Store.UpdateCampaign(r.Context(), c); err != nil {
 		return err
 	}
 	return a.writeCampaign(w, r, id, http.StatusOK)
@@ -315,19 +314,11 @@ func (a *API) campaignAction(act action) func(http.ResponseWriter, *http.Request
 		if err != nil {
 			return err
 		}
-		c, err := a.opt.Store.GetCampaign(r.Context(), id)
+		_, err = update(r.Context(), a.opt.Store, id, store.Store.GetCampaign,
+			store.Store.UpdateCampaign, statusChange(act,
+				func(c *campaign.Campaign) *campaign.Status { return &c.Status }))
 		if err != nil {
 			return err
-		}
-		next, err := act.next(c.Status)
-		if err != nil {
-			return err
-		}
-		if next != c.Status {
-			c.Status = next
-			if err := a.opt.Store.UpdateCampaign(r.Context(), c); err != nil {
-				return err
-			}
 		}
 		return a.writeCampaign(w, r, id, http.StatusOK)
 	}

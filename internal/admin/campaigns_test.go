@@ -2,13 +2,17 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"nordbid/internal/campaign"
 	"nordbid/internal/store"
 )
 
@@ -267,5 +271,68 @@ func TestExchanges(t *testing.T) {
 	}
 	if code, _ := f.do(t, f.operator, "PUT", "/api/v1/exchanges/Bad%20Name", `{}`); code != 400 {
 		t.Errorf("PUT a bad exchange name = %d, want 400", code)
+	}
+}
+
+// heldStore holds up the first GetCampaign after hold is armed, once it has
+// read, until release is closed or a timeout passes; its Atomic views
+// behave alike.
+type heldStore struct {
+	store.Store
+	armed   *atomic.Bool
+	read    chan struct{} // closed when the held read has been made
+	release chan struct{}
+}
+
+func (s heldStore) GetCampaign(ctx context.Context, id int64) (campaign.Campaign, error) {
+	c, err := s.Store.GetCampaign(ctx, id)
+	if s.armed.CompareAndSwap(true, false) {
+		close(s.read)
+		select {
+		case <-s.release:
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+	return c, err
+}
+
+func (s heldStore) Atomic(ctx context.Context, fn func(st store.Store) error) error {
+	return s.Store.Atomic(ctx, func(st store.Store) error {
+		return fn(heldStore{Store: st, armed: s.armed, read: s.read, release: s.release})
+	})
+}
+
+// TestPauseDuringPatchIsKept: a campaign paused while a PATCH of its
+// budget is between reading and writing it stays paused, and keeps the
+// new budget: the PATCH writes no stale status over the pause.
+func TestPauseDuringPatchIsKept(t *testing.T) {
+	f := newFixture(t, Options{})
+	id := f.seed(t)
+	held := heldStore{Store: f.st, armed: new(atomic.Bool), read: make(chan struct{}),
+		release: make(chan struct{})}
+	f.api = New(Options{Store: held, Logger: f.api.opt.Logger, Now: f.clock.Now})
+	path := "/api/v1/campaigns/" + itoa(id)
+
+	held.armed.Store(true)
+	var wg sync.WaitGroup
+	var patchCode, pauseCode int
+	wg.Go(func() {
+		patchCode, _ = f.do(t, f.operator, "PATCH", path, `{"daily_budget_micros": 7000000}`)
+	})
+	<-held.read
+	wg.Go(func() { pauseCode, _ = f.do(t, f.operator, "POST", path+"/pause", "") })
+	// Give the pause time to finish, were it not made to wait.
+	time.Sleep(100 * time.Millisecond)
+	close(held.release)
+	wg.Wait()
+	if patchCode != http.StatusOK || pauseCode != http.StatusOK {
+		t.Fatalf("PATCH = %d, pause = %d, want 200 both", patchCode, pauseCode)
+	}
+
+	var got campaignJSON
+	f.mustDo(t, "GET", path, "", http.StatusOK, &got)
+	if got.Status != "paused" || got.DailyBudgetMicros != 7_000_000 {
+		t.Errorf("after a pause during a PATCH: status %q, daily budget %d; "+
+			"want paused, 7000000", got.Status, got.DailyBudgetMicros)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"nordbid/internal/campaign"
+	"nordbid/internal/store"
 )
 
 // creativeJSON is a creative on the wire; w and h are pixels.
@@ -154,20 +155,22 @@ func (a *API) patchCreative(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cur, err := a.opt.Store.GetCreative(r.Context(), id)
+	c, err := update(r.Context(), a.opt.Store, id, store.Store.GetCreative,
+		store.Store.UpdateCreative,
+		func(cur campaign.Creative) (campaign.Creative, bool, error) {
+			j := toCreativeJSON(cur)
+			problems := apply(&j, obj, readOnlyPatch)
+			c := j.creative()
+			if err := invalid("invalid creative",
+				merge(problems, validateCreative(&c))); err != nil {
+				return c, false, err
+			}
+			if cur.Status == campaign.StatusArchived {
+				return c, false, errorf(http.StatusConflict, "creative is archived")
+			}
+			return c, true, nil
+		})
 	if err != nil {
-		return err
-	}
-	j := toCreativeJSON(cur)
-	problems := apply(&j, obj, readOnlyPatch)
-	c := j.creative()
-	if err := invalid("invalid creative", merge(problems, validateCreative(&c))); err != nil {
-		return err
-	}
-	if cur.Status == campaign.StatusArchived {
-		return errorf(http.StatusConflict, "creative is archived")
-	}
-	if err := a.opt.Store.UpdateCreative(r.Context(), c); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, toCreativeJSON(c))
@@ -180,19 +183,11 @@ func (a *API) creativeAction(act action) func(http.ResponseWriter, *http.Request
 		if err != nil {
 			return err
 		}
-		c, err := a.opt.Store.GetCreative(r.Context(), id)
+		c, err := update(r.Context(), a.opt.Store, id, store.Store.GetCreative,
+			store.Store.UpdateCreative, statusChange(act,
+				func(c *campaign.Creative) *campaign.Status { return &c.Status }))
 		if err != nil {
 			return err
-		}
-		next, err := act.next(c.Status)
-		if err != nil {
-			return err
-		}
-		if next != c.Status {
-			c.Status = next
-			if err := a.opt.Store.UpdateCreative(r.Context(), c); err != nil {
-				return err
-			}
 		}
 		writeJSON(w, http.StatusOK, toCreativeJSON(c))
 		return nil

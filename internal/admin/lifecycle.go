@@ -104,3 +104,17 @@ func listOptions(r *http.Request, parent string) (store.ListOptions, error) {
 	}
 	return opt, nil
 }
+
+// statusChange is update's change for act on an entity whose status field
+// status points to: it writes only when the status moves.
+func statusChange[T any](act action, status func(*T) *campaign.Status) func(T) (T, bool, error) {
+	return func(cur T) (T, bool, error) {
+		s := status(&cur)
+		next, err := act.next(*s)
+		if err != nil || next == *s {
+			return cur, false, err
+		}
+		*s = next
+		return cur, true, nil
+	}
+}

@@ -60,6 +60,17 @@ type Store interface {
 	// and its spend on each of the given local days.
 	Spend(ctx context.Context, days []string) ([]Spend, error)
 
+	// Atomic runs fn with a view of the store whose reads and writes form
+	// one transaction, committed when fn returns nil and rolled back when
+	// it returns an error. Atomic calls behave as if they ran one after
+	// the other, and no write made meanwhile is lost, so a
+	// read-modify-write in fn loses no concurrent change. fn may run more
+	// than once (a transaction that lost a race is run again), so it must
+	// do nothing but store calls and work without side effects. Atomic on
+	// the view joins the same transaction; the view must not be used
+	// after fn returns.
+	Atomic(ctx context.Context, fn func(st Store) error) error
+
 	// Close releases the store's resources.
 	Close() error
 }

@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"nordbid/internal/lease"
 	"nordbid/internal/store/postgres/query"
@@ -19,8 +16,6 @@ import (
 // campaign about once per lease interval each, so races are rare; the
 // retries, spread by a random pause, settle even a burst.
 const leaseAttempts = 20
-
-var serializable = pgx.TxOptions{IsoLevel: pgx.Serializable}
 
 var _ lease.Leaser = (*DB)(nil)
 
@@ -35,32 +30,17 @@ func (db *DB) Lease(ctx context.Context, req lease.Request) (int64, error) {
 		TotalBudget: req.TotalBudget, DailyBudget: req.DailyBudget,
 		TtlMs: req.TTL.Milliseconds(),
 	}
-	var err error
-	for attempt := range leaseAttempts {
-		if attempt > 0 {
-			pause := time.Duration(rand.Int64N(int64(attempt) * int64(2*time.Millisecond)))
-			select {
-			case <-ctx.Done():
-				return 0, fmt.Errorf("lease campaign %d: %w", req.CampaignID, ctx.Err())
-			case <-time.After(pause):
-			}
+	var got int64
+	err := db.serial(ctx, leaseAttempts, func(q *query.Queries) error {
+		var err error
+		got, err = q.Lease(ctx, p)
+		if errors.Is(err, pgx.ErrNoRows) {
+			got, err = 0, nil
 		}
-		var got int64
-		err = db.tx(ctx, serializable, func(q *query.Queries) error {
-			var err error
-			got, err = q.Lease(ctx, p)
-			if errors.Is(err, pgx.ErrNoRows) {
-				got, err = 0, nil
-			}
-			return err
-		})
-		if err == nil {
-			return got, nil
-		}
-		var pe *pgconn.PgError
-		if !errors.As(err, &pe) || pe.Code != "40001" {
-			break
-		}
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("lease campaign %d: %w", req.CampaignID, err)
 	}
-	return 0, fmt.Errorf("lease campaign %d: %w", req.CampaignID, err)
+	return got, nil
 }

@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,6 +54,9 @@ type Options struct {
 type DB struct {
 	pool           *pgxpool.Pool
 	acquireTimeout time.Duration
+	// q is set in the view that Atomic hands its function: every
+	// statement then runs in Atomic's transaction.
+	q *query.Queries
 }
 
 var (
@@ -116,8 +120,12 @@ func (db *DB) acquire(ctx context.Context) (*pgxpool.Conn, error) {
 }
 
 // run runs fn with the queries bound to one pooled connection, each
-// statement in its own implicit transaction.
+// statement in its own implicit transaction (inside Atomic, in its
+// transaction).
 func (db *DB) run(ctx context.Context, fn func(q *query.Queries) error) error {
+	if db.q != nil {
+		return fn(db.q)
+	}
 	c, err := db.acquire(ctx)
 	if err != nil {
 		return err
@@ -127,8 +135,12 @@ func (db *DB) run(ctx context.Context, fn func(q *query.Queries) error) error {
 }
 
 // tx runs fn in one transaction with the given options and commits it, or
-// rolls it back when fn fails.
+// rolls it back when fn fails. Inside Atomic, fn joins Atomic's
+// transaction, which is SERIALIZABLE already.
 func (db *DB) tx(ctx context.Context, opt pgx.TxOptions, fn func(q *query.Queries) error) error {
+	if db.q != nil {
+		return fn(db.q)
+	}
 	c, err := db.acquire(ctx)
 	if err != nil {
 		return err
@@ -136,6 +148,49 @@ func (db *DB) tx(ctx context.Context, opt pgx.TxOptions, fn func(q *query.Querie
 	defer c.Release()
 	return pgx.BeginTxFunc(ctx, c, opt, func(tx pgx.Tx) error {
 		return fn(query.New(tx))
+	})
+}
+
+var serializable = pgx.TxOptions{IsoLevel: pgx.Serializable}
+
+// serial runs fn in a SERIALIZABLE transaction, again while the
+// transaction loses a race to a concurrent one (a serialization failure or
+// a deadlock), at most attempts times in all, after a random pause that
+// grows with each attempt.
+func (db *DB) serial(ctx context.Context, attempts int, fn func(q *query.Queries) error) error {
+	var err error
+	for attempt := range attempts {
+		if attempt > 0 {
+			pause := time.Duration(rand.Int64N(int64(attempt) * int64(2*time.Millisecond)))
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(pause):
+			}
+		}
+		err = db.tx(ctx, serializable, fn)
+		var pe *pgconn.PgError
+		if err == nil || !errors.As(err, &pe) || pe.Code != "40001" && pe.Code != "40P01" {
+			return err
+		}
+	}
+	return err
+}
+
+// atomicAttempts bounds the runs of an Atomic function that keeps losing
+// races to concurrent transactions on the same rows.
+const atomicAttempts = 20
+
+// Atomic runs fn in one SERIALIZABLE transaction, from the start again
+// when it loses a race to a concurrent transaction (see store.Store).
+// Every statement of fn's view runs in that transaction; Atomic on the
+// view joins it.
+func (db *DB) Atomic(ctx context.Context, fn func(st store.Store) error) error {
+	if db.q != nil {
+		return fn(db)
+	}
+	return db.serial(ctx, atomicAttempts, func(q *query.Queries) error {
+		return fn(&DB{pool: db.pool, acquireTimeout: db.acquireTimeout, q: q})
 	})
 }
 

@@ -39,7 +39,7 @@ type DB struct {
 	path   string
 	writer *sql.DB // one connection: every write transaction
 	reader *sql.DB // query-only pool: snapshots, versions, spend
-	// batch is the open transaction of the view that Batch hands out;
+	// batch is the open transaction of the view that Atomic hands out;
 	// nil for the DB that Open returns.
 	batch *sql.Tx
 }
@@ -121,7 +121,7 @@ func checkWAL(ctx context.Context, db *sql.DB) error {
 // Path returns the absolute path of the database file.
 func (db *DB) Path() string { return db.path }
 
-// Close closes both connection pools. On the view passed by Batch it does
+// Close closes both connection pools. On the view passed by Atomic it does
 // nothing.
 func (db *DB) Close() error {
 	if db.batch != nil {
@@ -130,24 +130,24 @@ func (db *DB) Close() error {
 	return errors.Join(db.reader.Close(), db.writer.Close())
 }
 
-// Batch runs fn with a view of db whose every write joins one transaction,
-// committed when fn returns nil and rolled back when it returns an error.
-// Reads through the view see the batch's own writes. A bulk load such as
-// the demo seed pays one synced commit instead of one per row, and is all
-// or nothing. Other writers wait until the batch ends, so keep batches to
-// bulk loads; the view must not be used after fn returns.
-func (db *DB) Batch(ctx context.Context, fn func(st store.Store) error) error {
-	err := db.write(ctx, func(tx *sql.Tx) error {
+// Atomic runs fn with a view of db whose reads and writes join one write
+// transaction, committed when fn returns nil and rolled back when it
+// returns an error (see store.Store). The transaction takes the write lock
+// when it begins, so other writers wait until it ends and fn never needs a
+// second run. A bulk load such as the demo seed pays one synced commit
+// instead of one per row; keep other uses short. The view must not be
+// used after fn returns.
+func (db *DB) Atomic(ctx context.Context, fn func(st store.Store) error) error {
+	if db.batch != nil {
+		return fn(db)
+	}
+	return db.write(ctx, func(tx *sql.Tx) error {
 		return fn(&DB{path: db.path, writer: db.writer, reader: db.reader, batch: tx})
 	})
-	if err != nil {
-		return fmt.Errorf("batch: %w", err)
-	}
-	return nil
 }
 
 // write runs fn in one write transaction and commits it, or rolls it back
-// when fn fails. Inside a batch, fn joins the batch's transaction.
+// when fn fails. Inside Atomic, fn joins its transaction.
 func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if db.batch != nil {
 		return fn(db.batch)
@@ -163,7 +163,7 @@ func (db *DB) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 // read runs fn in one read transaction, so that every query in it sees the
-// same state of the database. Inside a batch, fn reads in the batch's
+// same state of the database. Inside Atomic, fn reads in its
 // transaction and so sees its writes.
 func (db *DB) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if db.batch != nil {

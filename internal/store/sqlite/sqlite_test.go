@@ -379,7 +379,7 @@ func FuzzListCodec(f *testing.F) {
 	})
 }
 
-func TestBatch(t *testing.T) {
+func TestAtomic(t *testing.T) {
 	errStop := errors.New("stop")
 	tests := []struct {
 		name     string
@@ -398,7 +398,7 @@ func TestBatch(t *testing.T) {
 				t.Fatalf("Version: %v", err)
 			}
 
-			err = db.Batch(ctx, func(st store.Store) error {
+			err = db.Atomic(ctx, func(st store.Store) error {
 				adv, err := st.CreateAdvertiser(ctx,
 					campaign.Advertiser{Name: "batched", Status: campaign.StatusActive})
 				if err != nil {
@@ -428,7 +428,7 @@ func TestBatch(t *testing.T) {
 				return tt.fnErr
 			})
 			if !errors.Is(err, tt.fnErr) {
-				t.Fatalf("Batch error = %v, want %v", err, tt.fnErr)
+				t.Fatalf("Atomic error = %v, want %v", err, tt.fnErr)
 			}
 
 			snap, err := db.Snapshot(ctx)
@@ -436,14 +436,14 @@ func TestBatch(t *testing.T) {
 				t.Fatalf("Snapshot: %v", err)
 			}
 			if got := len(snap.Advertisers); got != tt.wantAdvs {
-				t.Errorf("after Batch: %d advertisers, want %d", got, tt.wantAdvs)
+				t.Errorf("after Atomic: %d advertisers, want %d", got, tt.wantAdvs)
 			}
 			v2, err := db.Version(ctx)
 			if err != nil {
 				t.Fatalf("Version: %v", err)
 			}
 			if changed := v2 != v1; changed != (tt.wantAdvs > 0) {
-				t.Errorf("Version %d -> %d after Batch, want changed %v", v1, v2, tt.wantAdvs > 0)
+				t.Errorf("Version %d -> %d after Atomic, want changed %v", v1, v2, tt.wantAdvs > 0)
 			}
 		})
 	}

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ChargeConcurrent", testChargeConcurrent},
 		{"RecordNoticeIdempotent", testRecordNoticeIdempotent},
 		{"SpendByDay", testSpendByDay},
+		{"Atomic", testAtomic},
 	}
 	tests = append(tests, adminTests...)
 	for _, tt := range tests {
