@@ -84,7 +84,7 @@ func writeTargets(b *strings.Builder, ts []TargetResult) {
 	b.WriteString("</table>\n<table>\n")
 	row(b, "th", "target", "p50 ratio", "p99 ratio", "p99.9 ratio", "max ratio",
 		"achieved ratio", "GC cycles", "max GC pause", "max RSS", "CPU cores",
-		"other cores", "send lag p99", "receive wait p99")
+		"other cores", "stolen cores", "send lag p99", "receive wait p99")
 	for _, t := range ts {
 		ratios := []string{"1", "1", "1", "1", "1"}
 		if q := t.Ratios; q != nil {

@@ -45,18 +45,18 @@ func markdownTargets(p func(string, ...any), ts []TargetResult) {
 			c.Status4xx, c.Status5xx, c.Timeouts, c.ConnErrors, c.Unsent)
 	}
 	p("\n| target | p50 ratio | p99 ratio | p99.9 ratio | max ratio | achieved ratio | " +
-		"GC cycles | max GC pause | max RSS | CPU cores | other cores | " +
+		"GC cycles | max GC pause | max RSS | CPU cores | other cores | stolen cores | " +
 		"generator send lag p99 | generator receive wait p99 |\n")
-	p("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	p("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, t := range ts {
 		x := Ratios{P50: 1, P99: 1, P999: 1, Max: 1, AchievedRPS: 1}
 		if t.Ratios != nil {
 			x = *t.Ratios
 		}
 		c := runtimeCells(t.Runtime)
-		p("| %s | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx | %s | %s | %s | %s | %s | %s | %s |\n",
-			t.Name, x.P50, x.P99, x.P999, x.Max, x.AchievedRPS, c[0], c[1], c[2], c[3], c[4],
-			us(t.SendLag.P99US), waitCell(t.ReceiveWait))
+		p("| %s | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx | "+
+			"%s | %s | %s | %s | %s | %s | %s | %s |\n", t.Name, x.P50, x.P99, x.P999, x.Max, x.AchievedRPS, c[0], c[1], c[2], c[3], c[4],
+			c[5], us(t.SendLag.P99US), waitCell(t.ReceiveWait))
 	}
 	p("\n")
 }

@@ -57,10 +57,10 @@ type reading struct {
 	// at is when the reading was taken.
 	at time.Time
 	// With hasCPU set: cpu is the target process's CPU seconds so far,
-	// host the whole machine's busy CPU seconds and generator this
-	// process's.
-	cpu, host, generator float64
-	hasCPU               bool
+	// host the whole machine's busy CPU seconds, steal the seconds its
+	// hypervisor withheld, and generator this process's.
+	cpu, host, steal, generator float64
+	hasCPU                      bool
 }
 
 // read takes one reading, counts failures and keeps the highest RSS.
@@ -78,7 +78,7 @@ func (m *metricsSource) read(ctx context.Context) (reading, bool) {
 	if m.pid != 0 && err == nil {
 		var procRSS int64
 		if procRSS, r.cpu, err = readProc(m.pid); err == nil {
-			r.host, err = readHostBusy()
+			r.host, r.steal, err = readHostCPU()
 			r.generator = cpuTime().Seconds()
 			rss, r.hasCPU = procRSS, err == nil
 		}
@@ -139,6 +139,8 @@ func (m *metricsSource) segment(before, after reading) {
 		other := after.host - before.host - cpu - (after.generator - before.generator)
 		m.acc.CPUSeconds = addFloat(m.acc.CPUSeconds, cpu)
 		m.acc.OtherCPUSeconds = addFloat(m.acc.OtherCPUSeconds, max(other, 0))
+		m.acc.StolenCPUSeconds = addFloat(m.acc.StolenCPUSeconds,
+			max(after.steal-before.steal, 0))
 		m.window += after.at.Sub(before.at).Seconds()
 	}
 }
@@ -169,6 +171,7 @@ func (m *metricsSource) runtime() *Runtime {
 	if m.window > 0 {
 		r.CPUCores = share(r.CPUSeconds, m.window)
 		r.OtherCores = share(r.OtherCPUSeconds, m.window)
+		r.StolenCores = share(r.StolenCPUSeconds, m.window)
 	}
 	return &r
 }

@@ -110,16 +110,18 @@ func TestMetricsSegmentAddsUp(t *testing.T) {
 	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
 	// Two windows of 2 s. In each, the target uses 1 s of CPU, the
 	// generator 0.5 s, and the machine 2 s in all: 0.5 s went elsewhere.
+	// The hypervisor withholds 0.5 s in the first window and none in the
+	// second.
 	m.segment(
 		reading{exp: parse("nordbid_gc_cycles_total 10\n"), at: at(0), cpu: 1, host: 10,
-			generator: 4, hasCPU: true},
+			steal: 3, generator: 4, hasCPU: true},
 		reading{exp: parse("nordbid_gc_cycles_total 13\n"), at: at(2), cpu: 2, host: 12,
-			generator: 4.5, hasCPU: true})
+			steal: 3.5, generator: 4.5, hasCPU: true})
 	m.segment(
 		reading{exp: parse("nordbid_gc_cycles_total 20\n"), at: at(5), cpu: 3, host: 20,
-			generator: 5, hasCPU: true},
+			steal: 4, generator: 5, hasCPU: true},
 		reading{exp: parse("nordbid_gc_cycles_total 22\n"), at: at(7), cpu: 4, host: 22,
-			generator: 5.5, hasCPU: true})
+			steal: 4, generator: 5.5, hasCPU: true})
 	rt := m.runtime()
 	if rt.GCCycles == nil || *rt.GCCycles != 5 {
 		t.Errorf("GC cycles %v, want 5 over two segments", rt.GCCycles)
@@ -134,6 +136,8 @@ func TestMetricsSegmentAddsUp(t *testing.T) {
 	checkCores("CPUCores", rt.CPUCores, 0.5)
 	checkCores("OtherCPUSeconds", rt.OtherCPUSeconds, 1)
 	checkCores("OtherCores", rt.OtherCores, 0.25)
+	checkCores("StolenCPUSeconds", rt.StolenCPUSeconds, 0.5)
+	checkCores("StolenCores", rt.StolenCores, 0.125)
 	if rt.GCPauseMaxS != nil || rt.RSSMaxBytes != nil {
 		t.Errorf("pause %v rss %v, want n/a for series the target lacks",
 			rt.GCPauseMaxS, rt.RSSMaxBytes)
@@ -176,9 +180,15 @@ func TestParseProc(t *testing.T) {
 		t.Error("parseRSS accepted a bad line")
 	}
 	host := "cpu  100 5 50 1000 20 3 2 40 0 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n"
-	if got, err := parseHostBusy([]byte(host)); err != nil || got != 2 {
-		t.Errorf("parseHostBusy = %v, %v; want 2 s (200 ticks without idle and iowait)",
-			got, err)
+	if busy, steal, err := parseHostCPU([]byte(host)); err != nil || busy != 1.6 || steal != 0.4 {
+		t.Errorf("parseHostCPU = %v, %v, %v; want 1.6 s busy (160 ticks without idle, "+
+			"iowait and steal) and 0.4 s stolen", busy, steal, err)
+	}
+	for _, bad := range []string{"", "cpu 1 2 3 4 5 6 7\n", "cpu0 1 2 3 4 5 6 7 8\n",
+		"cpu 1 2 3 4 5 6 7 x\n"} {
+		if _, _, err := parseHostCPU([]byte(bad)); err == nil {
+			t.Errorf("parseHostCPU(%q) accepted", bad)
+		}
 	}
 }
 

@@ -77,35 +77,31 @@ func parseCPU(stat []byte) (float64, error) {
 	return float64(ticks) / clockTicks, nil
 }
 
-// readHostBusy reads the CPU time, in seconds summed over all CPUs, that
-// the whole machine has spent busy since boot: the first line of
-// /proc/stat without its idle and iowait columns.
-func readHostBusy() (float64, error) {
+// readHostCPU reads, in seconds summed over all CPUs since boot, the
+// time the whole machine spent busy and the time its hypervisor withheld
+// from it (steal): the first line of /proc/stat.
+func readHostCPU() (busy, steal float64, err error) {
 	stat, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return parseHostBusy(stat)
+	return parseHostCPU(stat)
 }
 
-func parseHostBusy(stat []byte) (float64, error) {
+func parseHostCPU(stat []byte) (busy, steal float64, err error) {
 	line, _, _ := bytes.Cut(stat, []byte("\n"))
 	fields := bytes.Fields(line)
-	if len(fields) < 8 || string(fields[0]) != "cpu" {
-		return 0, errProcFormat
+	if len(fields) < 9 || string(fields[0]) != "cpu" {
+		return 0, 0, errProcFormat
 	}
-	var busy int64
-	// user nice system idle iowait irq softirq steal: skip idle (4) and
-	// iowait (5); guest time is already part of user.
+	var ticks [8]int64
 	for i, f := range fields[1:9] {
-		if i == 3 || i == 4 {
-			continue
+		if ticks[i], err = strconv.ParseInt(string(f), 10, 64); err != nil {
+			return 0, 0, errProcFormat
 		}
-		n, err := strconv.ParseInt(string(f), 10, 64)
-		if err != nil {
-			return 0, errProcFormat
-		}
-		busy += n
 	}
-	return float64(busy) / clockTicks, nil
+	// user nice system idle iowait irq softirq steal: busy is all but
+	// idle, iowait and steal; guest time is already part of user.
+	b := ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]
+	return float64(b) / clockTicks, float64(ticks[7]) / clockTicks, nil
 }

@@ -224,11 +224,19 @@ type Runtime struct {
 	CPUSeconds *float64 `json:"cpu_s"`
 	CPUCores   *float64 `json:"cpu_cores"`
 	// OtherCPUSeconds and OtherCores are the CPU that the rest of the
-	// machine used meanwhile: all busy time in /proc/stat less the
-	// target's and the generator's. Work of other programs on a shared
-	// machine shows here and disturbs the figures. They need the pid.
+	// machine used meanwhile: all busy time in /proc/stat (steal apart)
+	// less the target's and the generator's. Work of other programs on a
+	// shared machine shows here and disturbs the figures. They need the
+	// pid.
 	OtherCPUSeconds *float64 `json:"other_cpu_s"`
 	OtherCores      *float64 `json:"other_cores"`
+	// StolenCPUSeconds and StolenCores are the CPU time that the
+	// hypervisor of a virtual machine withheld from it meanwhile (steal in
+	// /proc/stat): time the machine's programs were ready to run and did
+	// not. A round it disturbed shows here, whatever the target did. They
+	// need the pid.
+	StolenCPUSeconds *float64 `json:"stolen_cpu_s"`
+	StolenCores      *float64 `json:"stolen_cores"`
 	// Scrapes counts the successful scrapes; ScrapeErrors the failed ones.
 	Scrapes      int `json:"scrapes"`
 	ScrapeErrors int `json:"scrape_errors"`

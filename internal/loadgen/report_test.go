@@ -79,6 +79,7 @@ var reportShape = obj{
 			"gc_cycles": nullable{num}, "gc_pause_max_s": nullable{num},
 			"rss_max_bytes": nullable{num}, "cpu_s": nullable{num}, "cpu_cores": nullable{num},
 			"other_cpu_s": nullable{num}, "other_cores": nullable{num},
+			"stolen_cpu_s": nullable{num}, "stolen_cores": nullable{num},
 			"scrapes": num, "scrape_errors": num,
 		}},
 		"ratios": nullable{obj{

@@ -32,11 +32,12 @@ func WriteText(w io.Writer, r *Report) error {
 			}
 		}
 		p("\ntarget runtime\tGC cycles\tmax GC pause\tmax RSS\tCPU cores\tother cores\t" +
-			"send lag p50\tsend lag p99\treceive wait p99\tgenerator CPU/request\t\n")
+			"stolen cores\tsend lag p50\tsend lag p99\treceive wait p99\t" +
+			"generator CPU/request\t\n")
 		for _, t := range r.Targets {
 			c := runtimeCells(t.Runtime)
-			p("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f µs\t\n", t.Name, c[0], c[1],
-				c[2], c[3], c[4], us(t.SendLag.P50US), us(t.SendLag.P99US),
+			p("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f µs\t\n", t.Name, c[0], c[1],
+				c[2], c[3], c[4], c[5], us(t.SendLag.P50US), us(t.SendLag.P99US),
 				waitCell(t.ReceiveWait), t.GeneratorCPUPerRequestUS)
 		}
 	}
@@ -89,9 +90,10 @@ func describeRun(r *Report) string {
 func us(v int64) string { return fmtMS(float64(v) / 1000) }
 
 // runtimeCells renders the target's GC cycles, maximum GC pause, maximum
-// RSS, CPU cores and other programs' cores, "n/a" where missing.
-func runtimeCells(rt *Runtime) [5]string {
-	c := [5]string{"n/a", "n/a", "n/a", "n/a", "n/a"}
+// RSS, CPU cores, other programs' cores and stolen cores, "n/a" where
+// missing.
+func runtimeCells(rt *Runtime) [6]string {
+	c := [6]string{"n/a", "n/a", "n/a", "n/a", "n/a", "n/a"}
 	if rt == nil {
 		return c
 	}
@@ -109,6 +111,9 @@ func runtimeCells(rt *Runtime) [5]string {
 	}
 	if rt.OtherCores != nil {
 		c[4] = fmt.Sprintf("%.2f", *rt.OtherCores)
+	}
+	if rt.StolenCores != nil {
+		c[5] = fmt.Sprintf("%.2f", *rt.StolenCores)
 	}
 	return c
 }
