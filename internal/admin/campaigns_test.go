@@ -319,7 +319,11 @@ func TestPauseDuringPatchIsKept(t *testing.T) {
 	wg.Go(func() {
 		patchCode, _ = f.do(t, f.operator, "PATCH", path, `{"daily_budget_micros": 7000000}`)
 	})
-	<-held.read
+	select {
+	case <-held.read:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the PATCH never read the campaign")
+	}
 	wg.Go(func() { pauseCode, _ = f.do(t, f.operator, "POST", path+"/pause", "") })
 	// Give the pause time to finish, were it not made to wait.
 	time.Sleep(100 * time.Millisecond)

@@ -46,11 +46,15 @@ func parse(s []byte, up bool) (int64, bool) {
 	// cut: a non-zero digit was dropped.
 	cut := false
 	for ; i < len(s) && isDigit(s[i]); i++ {
-		if m > (1<<63-1-9)/10 {
-			return 0, false
-		}
-		m = m*10 + int64(s[i]-'0')
 		digits++
+		if m <= (1<<63-1-9)/10 {
+			m = m*10 + int64(s[i]-'0')
+			continue
+		}
+		// m is full: the digit only scales it, and a negative exponent
+		// may still bring the number into range.
+		p++
+		cut = cut || s[i] != '0'
 	}
 	if i < len(s) && s[i] == '.' {
 		for i++; i < len(s) && isDigit(s[i]); i++ {
@@ -87,6 +91,9 @@ func parse(s []byte, up bool) (int64, bool) {
 		return -v, true
 	}
 	if up && cut {
+		if v == maxMicros {
+			return 0, false
+		}
 		v++
 	}
 	return v, true
@@ -115,7 +122,11 @@ func exponent(s []byte) (int, bool) {
 		if !isDigit(c) {
 			return 0, false
 		}
-		e = min(e*10+int(c-'0'), expLimit)
+		if e < expLimit/10 {
+			e = e*10 + int(c-'0')
+		} else {
+			e = expLimit
+		}
 	}
 	if neg {
 		e = -e

@@ -101,9 +101,12 @@ func (db *DB) Ping(ctx context.Context) error {
 	return db.pool.Ping(ctx)
 }
 
-// Close closes every pooled connection.
+// Close closes every pooled connection; on the view that Atomic hands
+// out it does nothing.
 func (db *DB) Close() error {
-	db.pool.Close()
+	if db.q == nil {
+		db.pool.Close()
+	}
 	return nil
 }
 
@@ -158,6 +161,11 @@ var serializable = pgx.TxOptions{IsoLevel: pgx.Serializable}
 // a deadlock), at most attempts times in all, after a random pause that
 // grows with each attempt.
 func (db *DB) serial(ctx context.Context, attempts int, fn func(q *query.Queries) error) error {
+	if db.q != nil {
+		// Inside Atomic: a lost race aborts Atomic's transaction, which
+		// Atomic runs again from the start.
+		return fn(db.q)
+	}
 	var err error
 	for attempt := range attempts {
 		if attempt > 0 {
