@@ -108,8 +108,8 @@ func (s *scanner) numeric() ([]byte, bool) {
 
 // floor reads a bid floor into micros, rounded up to a whole micro so
 // that a bid at the floor is not below it: a number or a numeric string.
-// null and "" leave it absent; anything else that is not a price in range
-// reports bad.
+// null and "" leave it absent; anything else that is not a price in range,
+// a negative number included, reports bad.
 func (s *scanner) floor() (micros int64, bad bool) {
 	if s.peek() == 'n' {
 		s.skip()
@@ -123,7 +123,7 @@ func (s *scanner) floor() (micros int64, bad bool) {
 		return 0, false
 	}
 	micros, ok = money.ParseUp(b)
-	return micros, !ok
+	return micros, !ok || micros < 0
 }
 
 // money reads a price field into micros: a number or a numeric string.

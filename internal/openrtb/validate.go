@@ -125,11 +125,11 @@ func validateImpIDs(imps []Imp) error {
 	return nil
 }
 
-// validateFloors rejects a bid floor that is not a number, or is one
-// beyond what int64 micros hold (about 9e12): the exchange gets told,
+// validateFloors rejects a bid floor that is not a number, is negative, or
+// is beyond what int64 micros hold (about 9e12): the exchange gets told,
 // rather than a bid made as if the impression had no floor.
 func validateFloors(imps []Imp) error {
-	const reason = "not a price (a number below 9e12)"
+	const reason = "not a price (a number from 0 to 9e12)"
 	for i := range imps {
 		if imps[i].BadFloor {
 			return &ValidationError{Field: impField(i, ".bidfloor"), Reason: reason}

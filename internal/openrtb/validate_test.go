@@ -39,22 +39,28 @@ func TestValidate(t *testing.T) {
 		{"duplicate among many imps", `{"id":"r","imp":[` + manyImps(40, "17") + `]}`,
 			`imp[40].id: duplicate "17"`},
 		{"floor of text", `{"id":"r","imp":[{"id":"1","bidfloor":"cheap",` + banner + `}]}`,
-			"imp[0].bidfloor: not a price (a number below 9e12)"},
+			"imp[0].bidfloor: not a price (a number from 0 to 9e12)"},
 		{"floor of bool", `{"id":"r","imp":[{"id":"1","bidfloor":true,` + banner + `}]}`,
-			"imp[0].bidfloor: not a price (a number below 9e12)"},
+			"imp[0].bidfloor: not a price (a number from 0 to 9e12)"},
 		{"floor beyond int64 micros", `{"id":"r","imp":[{"id":"1","bidfloor":1e999999,` +
-			banner + `}]}`, "imp[0].bidfloor: not a price (a number below 9e12)"},
+			banner + `}]}`, "imp[0].bidfloor: not a price (a number from 0 to 9e12)"},
 		{"floor of long digits", `{"id":"r","imp":[{"id":"1",` +
 			`"bidfloor":"99999999999999999999999",` + banner + `}]}`,
-			"imp[0].bidfloor: not a price (a number below 9e12)"},
+			"imp[0].bidfloor: not a price (a number from 0 to 9e12)"},
 		{"deal floor of text", `{"id":"r","imp":[{"id":"1",` + banner +
 			`,"pmp":{"deals":[{"id":"a","bidfloor":1},{"id":"b","bidfloor":"x"}]}}]}`,
-			"imp[0].pmp.deals[1].bidfloor: not a price (a number below 9e12)"},
+			"imp[0].pmp.deals[1].bidfloor: not a price (a number from 0 to 9e12)"},
 		{"floor of zero with a huge exponent", `{"id":"r","imp":[{"id":"1",` +
 			`"bidfloor":0e9000000000000000,` + banner + `}]}`, ""},
 		{"floor of one with a huge exponent", `{"id":"r","imp":[{"id":"1",` +
 			`"bidfloor":1e9000000000000000,` + banner + `}]}`,
-			"imp[0].bidfloor: not a price (a number below 9e12)"},
+			"imp[0].bidfloor: not a price (a number from 0 to 9e12)"},
+		{"negative floor", `{"id":"r","imp":[{"id":"1","bidfloor":-1,` + banner + `}]}`,
+			"imp[0].bidfloor: not a price (a number from 0 to 9e12)"},
+		{"negative floor as text", `{"id":"r","imp":[{"id":"1","bidfloor":"-0.5",` + banner +
+			`}]}`, "imp[0].bidfloor: not a price (a number from 0 to 9e12)"},
+		{"floor rounding up to zero", `{"id":"r","imp":[{"id":"1","bidfloor":-0.0000001,` +
+			banner + `}]}`, ""},
 		{"null floor", `{"id":"r","imp":[{"id":"1","bidfloor":null,` + banner + `}]}`, ""},
 		{"empty floor", `{"id":"r","imp":[{"id":"1","bidfloor":"",` + banner + `}]}`, ""},
 		{"many distinct imps", `{"id":"r","imp":[` + manyImps(40, "x") + `]}`, ""},
