@@ -49,7 +49,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&metrics, "metrics", "Prometheus `URL` of a target, or name=URL; "+
 		"unnamed ones pair with --target in order")
 	fs.Var(&pids, "pid", "`PID` of a target on this machine, or name=PID: its RSS and CPU "+
-		"are read from /proc")
+		"are read from /proc, with the CPU the rest of the machine used (other cores) and "+
+		"the CPU the hypervisor withheld (stolen cores) meanwhile")
 	fs.Float64Var(&o.Rate, "rate", o.Rate, "offered requests per second per target (open loop)")
 	fs.BoolVar(&o.Closed, "closed", false, "closed loop: send when the previous answer is in")
 	fs.IntVar(&o.Connections, "connections", o.Connections, "keep-alive connections per target")
