@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"nordbid/internal/admin"
+	"nordbid/internal/budget"
 	"nordbid/internal/store"
 	"nordbid/internal/store/postgres"
 	"nordbid/internal/store/sqlite"
@@ -29,8 +30,9 @@ import (
 
 // adminHandler builds the admin API and dashboard that serve mounts on
 // the admin listener.
-func adminHandler(st store.Store, metrics *telemetry.Metrics, log *slog.Logger) http.Handler {
-	return admin.New(admin.Options{Store: st, Logger: log, Metrics: metrics})
+func adminHandler(st store.Store, book *budget.Book, metrics *telemetry.Metrics,
+	log *slog.Logger) http.Handler {
+	return admin.New(admin.Options{Store: st, Book: book, Logger: log, Metrics: metrics})
 }
 
 const tokenUsage = `usage: nordbid token <create|list|revoke> [flags]

@@ -104,7 +104,7 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		Notices: notice.NewHandler(notice.Options{Store: st, Signer: signer, Index: ref.Index,
 			Book: book, Caps: caps, Logger: log, Metrics: metrics, Charges: charges}),
 		Metrics: metrics, Logger: log, Ready: readiness(ref, leases),
-		Admin:   adminHandler(st, metrics, log),
+		Admin:   adminHandler(st, book, metrics, log),
 		MaxBody: cfg.MaxBody, MaxDecompressed: cfg.MaxDecompressed,
 		ReadTimeout: cfg.ReadTimeout, IdleTimeout: cfg.IdleTimeout, MaxConns: cfg.MaxConnections,
 		Profiling: cfg.Profiling, Loops: loops,

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"time"
 
+	"nordbid/internal/budget"
 	"nordbid/internal/store"
 	"nordbid/internal/telemetry"
 )
@@ -37,6 +38,9 @@ type Options struct {
 	AuthFailures int
 	// Now is the clock of pacing and rate limits; nil means time.Now.
 	Now func() time.Time
+	// Book holds the bidder's budget accounts, for the live reservations
+	// in a campaign's spend; nil leaves them out.
+	Book *budget.Book
 }
 
 // route is one API endpoint. Routes are a table so that the OpenAPI test

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"nordbid/internal/budget"
 	"nordbid/internal/campaign"
 	"nordbid/internal/store"
 )
@@ -198,8 +199,15 @@ func TestKillSwitch(t *testing.T) {
 }
 
 func TestSpendAndPacing(t *testing.T) {
-	f := newFixture(t, Options{})
+	book := budget.NewBook(30 * time.Second)
+	f := newFixture(t, Options{Book: book})
 	id := f.seed(t)
+	// Two bids in flight hold 2.5 thousandths each.
+	for range 2 {
+		if !book.Account(id).Reserve(2_500, f.clock.Now()) {
+			t.Fatal("Reserve refused on an unlimited account")
+		}
+	}
 	// The fixture clock is at noon UTC: half the day, so even pacing has
 	// spent half the 48.00 daily budget.
 	for i, price := range []int64{6_000_000, 6_000_000} {
@@ -220,7 +228,8 @@ func TestSpendAndPacing(t *testing.T) {
 	i64 := func(n int64) *int64 { return &n }
 	want := spendJSON{Day: "2026-03-02", TodayMicros: 12_000_000, TotalMicros: 13_000_000,
 		RemainingTodayMicros: i64(36_000_000), RemainingTotalMicros: i64(87_000_000),
-		DayElapsedPercent: 50, ExpectedTodayMicros: i64(24_000_000), PacePercent: i64(50)}
+		DayElapsedPercent: 50, ExpectedTodayMicros: i64(24_000_000), PacePercent: i64(50),
+		ReservedMicros: i64(5_000)}
 	gb, _ := json.Marshal(got)
 	wb, _ := json.Marshal(want)
 	if !bytes.Equal(gb, wb) {

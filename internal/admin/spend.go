@@ -28,6 +28,11 @@ type spendJSON struct {
 	// 100 is on pace, below is behind, above is ahead. Null without a
 	// daily budget or in the first moments of the day.
 	PacePercent *int64 `json:"pace_percent"`
+	// ReservedMicros is what this node's bids hold of the budgets until
+	// a notice settles them or they lapse: a campaign stops bidding when
+	// spend plus reservations reach a budget. Null when the API has no
+	// budget accounts (Options.Book).
+	ReservedMicros *int64 `json:"reserved_micros"`
 }
 
 // spendOf reads the spend of cs from the ledger and computes their pacing
@@ -87,6 +92,13 @@ func (a *API) spendOf(ctx context.Context, cs []campaign.Campaign) (map[int64]*s
 		if c.TotalBudget > 0 {
 			left := max(0, c.TotalBudget-s.TotalMicros)
 			s.RemainingTotalMicros = &left
+		}
+		if a.opt.Book != nil {
+			var held int64
+			if acc := a.opt.Book.Lookup(c.ID); acc != nil {
+				held = acc.Reserved(now)
+			}
+			s.ReservedMicros = &held
 		}
 	}
 	return out, nil
