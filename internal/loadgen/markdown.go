@@ -55,8 +55,9 @@ func markdownTargets(p func(string, ...any), ts []TargetResult) {
 		}
 		c := runtimeCells(t.Runtime)
 		p("| %s | %.2fx | %.2fx | %.2fx | %.2fx | %.2fx | "+
-			"%s | %s | %s | %s | %s | %s | %s | %s |\n", t.Name, x.P50, x.P99, x.P999, x.Max, x.AchievedRPS, c[0], c[1], c[2], c[3], c[4],
-			c[5], us(t.SendLag.P99US), waitCell(t.ReceiveWait))
+			"%s | %s | %s | %s | %s | %s | %s | %s |\n", t.Name, x.P50, x.P99, x.P999,
+			x.Max, x.AchievedRPS, c[0], c[1], c[2], c[3], c[4], c[5],
+			us(t.SendLag.P99US), waitCell(t.ReceiveWait))
 	}
 	p("\n")
 }
