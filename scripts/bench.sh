@@ -682,8 +682,9 @@ new "stolen cores" column (for each target, the cores the hypervisor
 withheld while it was measured), nordbid's seed rounds lost 0.008 cores
 against 0.001 for the Rust peer's and the sink's, and its p99.9 came to
 6.11 ms (the Rust peer's 14.8 ms). Every other target was met in each of
-the five, and nordbid's seed p99.9 was below the Rust peer's in all of
-them (0.41x to 0.72x where it missed the bound).
+the five. nordbid's seed p99.9 was below the Rust peer's in four of them
+(0.41x to 0.72x), and 2.30x of it in the 04:50 run, whose third nordbid
+seed round the hypervisor disturbed.
 
 **Bidding up to the whole budget.** Until 66ac1cb a single node leased
 itself slices of a twentieth of each budget, as a fleet node does, and a
