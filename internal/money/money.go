@@ -47,7 +47,7 @@ func parse(s []byte, up bool) (int64, bool) {
 	cut := false
 	for ; i < len(s) && isDigit(s[i]); i++ {
 		digits++
-		if m <= (1<<63-1-9)/10 {
+		if m <= mRoom {
 			m = m*10 + int64(s[i]-'0')
 			continue
 		}
@@ -60,7 +60,7 @@ func parse(s []byte, up bool) (int64, bool) {
 		for i++; i < len(s) && isDigit(s[i]); i++ {
 			digits++
 			switch {
-			case m <= (1<<63-1-9)/10:
+			case m <= mRoom:
 				m = m*10 + int64(s[i]-'0')
 				p--
 			case s[i] != '0':
@@ -98,6 +98,10 @@ func parse(s []byte, up bool) (int64, bool) {
 	}
 	return v, true
 }
+
+// mRoom is the largest significand that takes one more digit without
+// overflowing int64.
+const mRoom = (1<<63 - 1 - 9) / 10
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 

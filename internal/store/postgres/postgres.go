@@ -192,11 +192,8 @@ const atomicAttempts = 20
 // Atomic runs fn in one SERIALIZABLE transaction, from the start again
 // when it loses a race to a concurrent transaction (see store.Store).
 // Every statement of fn's view runs in that transaction; Atomic on the
-// view joins it.
+// view joins it (serial runs fn once in the transaction it is in).
 func (db *DB) Atomic(ctx context.Context, fn func(st store.Store) error) error {
-	if db.q != nil {
-		return fn(db)
-	}
 	return db.serial(ctx, atomicAttempts, func(q *query.Queries) error {
 		return fn(&DB{pool: db.pool, acquireTimeout: db.acquireTimeout, q: q})
 	})

@@ -136,11 +136,9 @@ func (db *DB) Close() error {
 // when it begins, so other writers wait until it ends and fn never needs a
 // second run. A bulk load such as the demo seed pays one synced commit
 // instead of one per row; keep other uses short. The view must not be
-// used after fn returns.
+// used after fn returns. Atomic on the view joins its transaction, as
+// every write through the view does.
 func (db *DB) Atomic(ctx context.Context, fn func(st store.Store) error) error {
-	if db.batch != nil {
-		return fn(db)
-	}
 	return db.write(ctx, func(tx *sql.Tx) error {
 		return fn(&DB{path: db.path, writer: db.writer, reader: db.reader, batch: tx})
 	})
