@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -98,6 +99,55 @@ func TestNoticesChargeOnce(t *testing.T) {
 	}
 	if got := n.metric(t, `nordbid_notices_total{kind="bill",result="charged"}`); got != "1" {
 		t.Errorf("charged bills after refused notices = %q, want 1", got)
+	}
+}
+
+// TestClickRedirects follows an ad's click URL as a browser would: each
+// click, repeated ones included, is sent on to the creative's landing page
+// and counted once.
+func TestClickRedirects(t *testing.T) {
+	n := startNode(t)
+	body, err := os.ReadFile(corpus + "/requests/01_iab26_simple_banner.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, rb := n.post(t, "/openrtb2/bid", body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("bid: status %d, want a bid", resp.StatusCode)
+	}
+	var r struct {
+		SeatBid []struct{ Bid []struct{ Adm string } }
+	}
+	if err := json.Unmarshal(rb, &r); err != nil {
+		t.Fatal(err)
+	}
+	adm := r.SeatBid[0].Bid[0].Adm
+	click := regexp.MustCompile(regexp.QuoteMeta(publicURL) + `/notice/click\?t=[\w-]+`).
+		FindString(adm)
+	if click == "" {
+		t.Fatalf("no click URL in the markup %q", adm)
+	}
+	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+	// The demo's run-of-network line wins the simple banner.
+	const landing = "https://fjordline.example.com/autumn"
+	for _, want := range []string{"recorded", "duplicate"} {
+		resp, err := browser.Get(n.local(click))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != landing ||
+			resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("click: %d to %q (Cache-Control %q), want 302 to %s, not stored",
+				resp.StatusCode, resp.Header.Get("Location"),
+				resp.Header.Get("Cache-Control"), landing)
+		}
+		series := `nordbid_notices_total{kind="click",result="` + want + `"}`
+		if got := n.metric(t, series); got != "1" {
+			t.Errorf("%s = %q, want 1", series, got)
+		}
 	}
 }
 

@@ -83,8 +83,9 @@ func TestCreateReportsEveryBadField(t *testing.T) {
 		{"flight", "/api/v1/campaigns", `{"start": "2026-05-01T00:00:00Z",
 			"end": "2026-04-01T00:00:00Z", "targeting": {"hours_of_week": [200]}}`,
 			[]string{"advertiser_id", "bid_price_micros", "end", "name", "targeting"}},
-		{"creative", "/api/v1/creatives", `{"format": "banner", "w": -3}`,
-			[]string{"campaign_id", "h", "markup", "w"}},
+		{"creative", "/api/v1/creatives",
+			`{"format": "banner", "w": -3, "click_url": "javascript:alert(1)"}`,
+			[]string{"campaign_id", "click_url", "h", "markup", "w"}},
 		{"advertiser", "/api/v1/advertisers", `{"status": "gone", "id": 4}`,
 			[]string{"id", "name", "status"}},
 		{"not an object", "/api/v1/advertisers", `[1, 2]`, nil},
@@ -115,6 +116,34 @@ func TestCreateReportsEveryBadField(t *testing.T) {
 	}
 	if n := len(snap.Advertisers) + len(snap.Campaigns) + len(snap.Creatives); n != 0 {
 		t.Errorf("refused creates stored %d entities, want 0", n)
+	}
+}
+
+func TestCreativeClickURL(t *testing.T) {
+	f := newFixture(t, Options{})
+	id := f.seed(t)
+	const landing = "https://acme.example.com/spring?utm_source=nordbid"
+	var cr creativeJSON
+	f.mustDo(t, "POST", "/api/v1/creatives", `{"campaign_id":`+itoa(id)+
+		`,"format":"banner","w":728,"h":90,"markup":"<b>ad</b>","click_url":"`+landing+`"}`,
+		http.StatusCreated, &cr)
+	if cr.ClickURL != landing {
+		t.Fatalf("created click_url %q, want %q", cr.ClickURL, landing)
+	}
+	path := "/api/v1/creatives/" + itoa(cr.ID)
+	code, body := f.do(t, f.operator, "PATCH", path,
+		`{"click_url": "https://acme.example.com/a b"}`)
+	if code != http.StatusBadRequest || !strings.Contains(string(body), `"click_url"`) {
+		t.Errorf("PATCH with a space = %d %s, want 400 naming click_url", code, body)
+	}
+	f.mustDo(t, "GET", path, "", http.StatusOK, &cr)
+	if cr.ClickURL != landing {
+		t.Errorf("refused PATCH changed click_url to %q", cr.ClickURL)
+	}
+	var cleared creativeJSON
+	f.mustDo(t, "PATCH", path, `{"click_url": ""}`, http.StatusOK, &cleared)
+	if cleared.ClickURL != "" || cleared.ID != cr.ID {
+		t.Errorf("creative after clearing click_url = %+v, want it without one", cleared)
 	}
 }
 

@@ -22,6 +22,7 @@ type creativeJSON struct {
 	Protocols       []int           `json:"protocols,omitempty"`
 	NativeAssets    []string        `json:"native_assets,omitempty"`
 	Markup          string          `json:"markup"`
+	ClickURL        string          `json:"click_url,omitempty"`
 	ADomain         []string        `json:"adomain,omitempty"`
 	Categories      []string        `json:"categories,omitempty"`
 	Attributes      []int           `json:"attributes,omitempty"`
@@ -32,7 +33,8 @@ func toCreativeJSON(c campaign.Creative) creativeJSON {
 		ID: c.ID, CampaignID: c.CampaignID, Name: c.Name, Status: c.Status,
 		Format: c.Format, W: c.W, H: c.H, Mimes: c.Mimes, DurationSeconds: c.Duration,
 		Protocols: c.Protocols, NativeAssets: c.NativeAssets, Markup: c.Markup,
-		ADomain: c.ADomain, Categories: c.Categories, Attributes: c.Attributes,
+		ClickURL: c.ClickURL, ADomain: c.ADomain, Categories: c.Categories,
+		Attributes: c.Attributes,
 	}
 }
 
@@ -41,7 +43,8 @@ func (j *creativeJSON) creative() campaign.Creative {
 		ID: j.ID, CampaignID: j.CampaignID, Name: j.Name, Status: j.Status,
 		Format: j.Format, W: j.W, H: j.H, Mimes: j.Mimes, Duration: j.DurationSeconds,
 		Protocols: j.Protocols, NativeAssets: j.NativeAssets, Markup: j.Markup,
-		ADomain: j.ADomain, Categories: j.Categories, Attributes: j.Attributes,
+		ClickURL: j.ClickURL, ADomain: j.ADomain, Categories: j.Categories,
+		Attributes: j.Attributes,
 	}
 }
 
@@ -83,6 +86,9 @@ func validateCreative(c *campaign.Creative) map[string]string {
 	}
 	if c.Markup == "" {
 		p["markup"] = "required"
+	}
+	if msg := campaign.CheckClickURL(c.ClickURL); msg != "" {
+		p["click_url"] = msg
 	}
 	return p
 }

@@ -7,6 +7,7 @@ package campaign
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -171,6 +172,10 @@ type Creative struct {
 	// ${AUCTION_ID}, ${AUCTION_BID_ID}, ${AUCTION_IMP_ID}, ${AUCTION_PRICE},
 	// ${CLICK_URL} and ${IMP_URL}, filled when the bid is made (price at win).
 	Markup string
+	// ClickURL is the advertiser's landing page: a click notice, which the
+	// markup reaches through ${CLICK_URL}, is recorded and redirected
+	// there. Empty answers the click with JSON and sends the user nowhere.
+	ClickURL string
 
 	// ADomain is the advertiser domain reported in the bid; empty means the
 	// advertiser's domain.
@@ -269,8 +274,37 @@ func (c *Creative) Validate() error {
 	if c.Markup == "" {
 		errs = append(errs, "markup: required")
 	}
+	if msg := CheckClickURL(c.ClickURL); msg != "" {
+		errs = append(errs, "click_url: "+msg)
+	}
 	if len(errs) == 0 {
 		return nil
 	}
 	return fmt.Errorf("invalid creative: %s", strings.Join(errs, "; "))
+}
+
+// MaxClickURL bounds the length of a creative's landing page URL.
+const MaxClickURL = 2048
+
+// CheckClickURL returns what is wrong with u as a landing page URL, or ""
+// when it is fine or empty. A landing page is an absolute http or https
+// URL with a host, of printable ASCII without spaces: it goes into the
+// Location header of a redirect as it is.
+func CheckClickURL(u string) string {
+	if u == "" {
+		return ""
+	}
+	if len(u) > MaxClickURL {
+		return fmt.Sprintf("longer than %d bytes", MaxClickURL)
+	}
+	for i := 0; i < len(u); i++ {
+		if u[i] <= ' ' || u[i] >= 0x7f {
+			return "spaces, control and non-ASCII characters must be percent-encoded"
+		}
+	}
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return "must be an absolute http or https URL"
+	}
+	return ""
 }

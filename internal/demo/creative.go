@@ -27,6 +27,7 @@ type brand struct {
 	name       string // shown in alt texts and as the native "sponsored" line
 	headline   string // native title
 	pitch      string // native description
+	landing    string // where a click on the brand's ads leads
 	categories []string
 }
 
@@ -43,6 +44,7 @@ func (b brand) banner(w, h int) campaign.Creative {
 		W:          w,
 		H:          h,
 		Markup:     markup,
+		ClickURL:   b.landing,
 		Categories: b.categories,
 	}
 }
@@ -62,6 +64,7 @@ func (b brand) video(seconds int) campaign.Creative {
 		Duration:   seconds,
 		Protocols:  vastProtocols,
 		Markup:     b.vast(seconds, media),
+		ClickURL:   b.landing,
 		Categories: b.categories,
 	}
 }
@@ -82,6 +85,7 @@ func (b brand) audio(seconds int) campaign.Creative {
 		Duration:   seconds,
 		Protocols:  vastProtocols,
 		Markup:     b.vast(seconds, media),
+		ClickURL:   b.landing,
 		Categories: b.categories,
 	}
 }
@@ -122,6 +126,7 @@ func (b brand) native() campaign.Creative {
 		H:            627,
 		NativeAssets: nativeAssets,
 		Markup:       markup,
+		ClickURL:     b.landing,
 		Categories:   b.categories,
 	}
 }

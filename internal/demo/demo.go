@@ -193,6 +193,7 @@ func handMade() []advertiserSpec {
 	)
 	fjordline := brand{
 		slug:       "fjordline",
+		landing:    "https://fjordline.example.com/autumn",
 		name:       "Fjordline Outfitters",
 		headline:   "Gear for the long way round",
 		pitch:      "Jackets, tents and boots tested on the coast.",
@@ -200,6 +201,7 @@ func handMade() []advertiserSpec {
 	}
 	brightwater := brand{
 		slug:       "brightwater",
+		landing:    "https://brightwater.example.net/savings",
 		name:       "Brightwater Bank",
 		headline:   "A savings account that pays you back",
 		pitch:      "No fees, no fine print.",
@@ -207,6 +209,7 @@ func handMade() []advertiserSpec {
 	}
 	aurora := brand{
 		slug:       "aurora-air",
+		landing:    "https://aurora-air.example.com/winter-fares",
 		name:       "Aurora Air",
 		headline:   "Fly north for the lights",
 		pitch:      "Winter fares to the Arctic.",
@@ -214,6 +217,7 @@ func handMade() []advertiserSpec {
 	}
 	tidewater := brand{
 		slug:       "tidewater",
+		landing:    "https://tidewater.example.net/premiere",
 		name:       "Tidewater Streaming",
 		headline:   "The series everyone talks about",
 		pitch:      "New episodes every Friday.",
@@ -221,6 +225,7 @@ func handMade() []advertiserSpec {
 	}
 	kaffebar := brand{
 		slug:       "kaffebar",
+		landing:    "https://kaffebar.example.org/roastery",
 		name:       "Kaffebar Roasters",
 		headline:   "Your morning, roasted fresh",
 		pitch:      "Single-origin coffee across London.",

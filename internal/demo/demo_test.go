@@ -142,8 +142,14 @@ func TestSeedValid(t *testing.T) {
 				a.Name, a.Domain)
 		}
 	}
+	domainOf := map[int64]string{}
+	for _, a := range snap.Advertisers {
+		domainOf[a.ID] = a.Domain
+	}
+	advOf := map[int64]int64{}
 	capped := 0
 	for _, c := range snap.Campaigns {
+		advOf[c.ID] = c.AdvertiserID
 		if err := c.Validate(); err != nil {
 			t.Errorf("campaign %q: %v", c.Name, err)
 		}
@@ -178,6 +184,10 @@ func TestSeedValid(t *testing.T) {
 			if !strings.HasPrefix(u, "https://ads.example.com/") {
 				t.Errorf("creative %q: URL %q outside https://ads.example.com", cr.Name, u)
 			}
+		}
+		site := "https://" + domainOf[advOf[cr.CampaignID]] + "/"
+		if !strings.HasPrefix(cr.ClickURL, site) {
+			t.Errorf("creative %q: click URL %q, want a page of %s", cr.Name, cr.ClickURL, site)
 		}
 	}
 }

@@ -61,6 +61,7 @@ func synthetic(n int) []advertiserSpec {
 				name:       fmt.Sprintf("Synthetic Advertiser %03d", k),
 				headline:   "A synthetic offer",
 				pitch:      "Generated for load tests.",
+				landing:    fmt.Sprintf("https://synth-%03d.example.net/", k),
 				categories: []string{pick(r, syntheticCategories)},
 			}
 			out = append(out, advertiserSpec{

@@ -36,6 +36,9 @@ type Index struct {
 	// known describes every campaign of the store, live or not, for
 	// notices that arrive after a campaign stopped.
 	known map[int64]Info
+	// landing holds the landing page of every creative that has a valid
+	// one, live or not: a user may click an ad after its campaign stopped.
+	landing map[int64]string
 
 	deals map[string][]*Creative // by deal id, every format
 
@@ -139,6 +142,7 @@ func Build(snap *store.Snapshot, version int64, book *budget.Book, now time.Time
 		Killed:    snap.Settings.KillSwitch,
 		byID:      make(map[int64]*Campaign),
 		known:     make(map[int64]Info, len(snap.Campaigns)),
+		landing:   make(map[int64]string),
 		deals:     make(map[string][]*Creative),
 		rates:     make(map[string]int64, len(snap.Rates)+1),
 		exchanges: make(map[string]campaign.Exchange, len(snap.Exchanges)),
@@ -175,6 +179,9 @@ func Build(snap *store.Snapshot, version int64, book *budget.Book, now time.Time
 	}
 	for i := range snap.Creatives {
 		cr := &snap.Creatives[i]
+		if cr.ClickURL != "" && campaign.CheckClickURL(cr.ClickURL) == "" {
+			ix.landing[cr.ID] = cr.ClickURL
+		}
 		c := ix.byID[cr.CampaignID]
 		if c == nil || cr.Status != campaign.StatusActive {
 			continue
@@ -327,6 +334,10 @@ func (ix *Index) Info(id int64) (Info, bool) {
 	in, ok := ix.known[id]
 	return in, ok
 }
+
+// ClickURL returns the landing page of the creative with the id, whatever
+// its status, or "" when it has none.
+func (ix *Index) ClickURL(creative int64) string { return ix.landing[creative] }
 
 // Campaign returns the live campaign with the id, or nil.
 func (ix *Index) Campaign(id int64) *Campaign { return ix.byID[id] }

@@ -79,6 +79,31 @@ func TestBuildKeepsOnlyLive(t *testing.T) {
 	}
 }
 
+func TestClickURLOfEveryCreative(t *testing.T) {
+	snap := snapshot()
+	landing := map[int64]string{
+		10: "https://a.example/spring",   // live
+		30: "https://a.example/paused",   // of a paused campaign
+		70: "https://a.example/inactive", // a paused creative
+		20: "https://a.example/\r\nX: y", // written past the API's check
+		21: "javascript:alert(1)",
+	}
+	for i := range snap.Creatives {
+		snap.Creatives[i].ClickURL = landing[snap.Creatives[i].ID]
+	}
+	ix, err := Build(snap, 1, budget.NewBook(time.Minute), t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]string{10: landing[10], 30: landing[30], 70: landing[70],
+		20: "", 21: "", 40: "", 999: ""}
+	for id, w := range want {
+		if got := ix.ClickURL(id); got != w {
+			t.Errorf("ClickURL(%d) = %q, want %q", id, got, w)
+		}
+	}
+}
+
 func TestBuildRejectsUnknownCurrency(t *testing.T) {
 	s := snapshot()
 	s.Campaigns[0].Currency = "ZZZ"

@@ -67,7 +67,8 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Msg }
 
-// Outcome is what a notice did: charged, duplicate or recorded.
+// Outcome is what a notice did: charged, duplicate or recorded; for a
+// click that is sent on without being counted, expired or lost.
 type Outcome string
 
 // Outcomes of a notice.
@@ -75,27 +76,48 @@ const (
 	Charged   Outcome = "charged"
 	Duplicate Outcome = "duplicate"
 	Recorded  Outcome = "recorded"
+	Expired   Outcome = "expired" // the click's token expired
+	Lost      Outcome = "lost"    // the store failed to record the click
 )
+
+// Result is what a notice did and, for a click on a creative with a
+// landing page, where to send the user.
+type Result struct {
+	Outcome Outcome
+	// Location is the clicked creative's landing page; "" for other
+	// notices and for creatives without one.
+	Location string
+}
 
 // Handle processes one notice of a kind with its query parameters:
 // t (token), p (clearing price, CPM in the bid's currency) and r (loss
 // reason). It returns an *Error for a notice it refuses; any other error
 // is the store's.
+//
+// A click is recorded once per bid; every click on a creative with a
+// landing page, repeated ones included, gets its Location. So does a
+// click whose token is genuine but expired (Outcome Expired) and one the
+// store failed to record (Outcome Lost, logged): neither is counted, but
+// the user still reaches the advertiser.
 func (h *Handler) Handle(ctx context.Context, kind store.NoticeKind, t, p, r string) (
-	Outcome, error) {
+	Result, error) {
 	now := h.opt.Now()
 	tok, err := h.opt.Signer.Verify(t, now)
 	switch {
 	case errors.Is(err, ErrExpired):
-		return "", &Error{Status: http.StatusGone, Msg: "t: token expired"}
+		if loc := h.landing(kind, tok.CreativeID); loc != "" {
+			return Result{Outcome: Expired, Location: loc}, nil
+		}
+		return Result{}, &Error{Status: http.StatusGone, Msg: "t: token expired"}
 	case errors.Is(err, ErrSignature):
-		return "", &Error{Status: http.StatusForbidden, Msg: "t: token signature invalid"}
+		return Result{}, &Error{Status: http.StatusForbidden, Msg: "t: token signature invalid"}
 	case err != nil:
-		return "", &Error{Status: http.StatusBadRequest, Msg: "t: token malformed or missing"}
+		return Result{}, &Error{Status: http.StatusBadRequest,
+			Msg: "t: token malformed or missing"}
 	}
 	price, err := clearingPrice(p, tok.Price, kind == store.NoticeBill)
 	if err != nil {
-		return "", err
+		return Result{}, err
 	}
 	info := h.info(tok.CampaignID)
 	cost := money.PerImpression(price)
@@ -106,17 +128,38 @@ func (h *Handler) Handle(ctx context.Context, kind store.NoticeKind, t, p, r str
 			}
 		}
 	}
+	var out Outcome
 	switch kind {
 	case store.NoticeBill:
-		return h.bill(ctx, &tok, cost, info, now)
+		out, err = h.bill(ctx, &tok, cost, info, now)
 	case store.NoticeLoss, store.NoticeWin, store.NoticeImp, store.NoticeClick:
-		// A click is recorded and answered with JSON, not redirected:
-		// creatives have no landing URL, so a user who clicks an ad served
-		// through ${CLICK_URL} lands on nordbid's answer, not on the
-		// advertiser's page.
-		return h.record(ctx, kind, &tok, price, r, now)
+		out, err = h.record(ctx, kind, &tok, price, r, now)
+	default:
+		return Result{}, &Error{Status: http.StatusNotFound,
+			Msg: "kind: unknown notice " + string(kind)}
 	}
-	return "", &Error{Status: http.StatusNotFound, Msg: "kind: unknown notice " + string(kind)}
+	loc := h.landing(kind, tok.CreativeID)
+	if err != nil {
+		if loc == "" {
+			return Result{}, err
+		}
+		h.opt.Logger.Error("click not recorded", "bid", tok.BidID, "err", err)
+		return Result{Outcome: Lost, Location: loc}, nil
+	}
+	return Result{Outcome: out, Location: loc}, nil
+}
+
+// landing returns where a notice of kind on the creative sends the user:
+// the creative's landing page for a click, "" otherwise.
+func (h *Handler) landing(kind store.NoticeKind, creative int64) string {
+	if kind != store.NoticeClick {
+		return ""
+	}
+	ix := h.opt.Index()
+	if ix == nil {
+		return ""
+	}
+	return ix.ClickURL(creative)
 }
 
 // info returns the campaign's currency and time zone, defaulting to the

@@ -110,7 +110,8 @@ func (st *macState) sum(msg []byte) []byte {
 }
 
 // Verify decodes and checks a token at time now. It fails with
-// ErrMalformed, ErrSignature or ErrExpired.
+// ErrMalformed, ErrSignature or ErrExpired; with ErrExpired it returns the
+// token too, genuine but too old (or too far ahead) to count.
 func (s *Signer) Verify(text string, now time.Time) (Token, error) {
 	var buf [tokenMax]byte
 	if base64.RawURLEncoding.DecodedLen(len(text)) > len(buf) {
@@ -132,7 +133,7 @@ func (s *Signer) Verify(text string, now time.Time) (Token, error) {
 		return Token{}, ErrMalformed
 	}
 	if age := now.Sub(t.Issued); age > s.ttl || age < -time.Minute {
-		return Token{}, ErrExpired
+		return t, ErrExpired
 	}
 	return t, nil
 }

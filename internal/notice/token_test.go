@@ -60,9 +60,18 @@ func TestTokenRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := s.Verify(tt.text, tt.now)
+			got, err := s.Verify(tt.text, tt.now)
 			if !errors.Is(err, tt.want) {
 				t.Errorf("Verify = %v, want %v", err, tt.want)
+			}
+			// An expired token is genuine and comes back whole; a
+			// refused one comes back empty.
+			want := Token{}
+			if tt.want == ErrExpired {
+				want = tok
+			}
+			if got != want {
+				t.Errorf("Verify returned %+v, want %+v", got, want)
 			}
 		})
 	}

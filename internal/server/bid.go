@@ -154,11 +154,20 @@ func (s *Server) handleNotice(ctx context.Context, method, path, query string,
 		res.error(http.StatusServiceUnavailable, "store unavailable; retry later")
 		return
 	}
-	s.opt.Metrics.Notice(kind, string(out))
+	s.opt.Metrics.Notice(kind, string(out.Outcome))
 	if k == store.NoticeImp {
 		res.noStore = true
 		res.status, res.ctype, res.body = http.StatusOK, typeGIF, gif
 		return
 	}
-	res.json(http.StatusOK, []byte(`{"status":"`+string(out)+`"}`))
+	body := []byte(`{"status":"` + string(out.Outcome) + `"}`)
+	if out.Location == "" {
+		res.json(http.StatusOK, body)
+		return
+	}
+	// Every click is a visit to the landing page: no cache may answer one
+	// in nordbid's place.
+	res.noStore = true
+	res.location = out.Location
+	res.json(http.StatusFound, body)
 }

@@ -436,8 +436,9 @@ type response struct {
 	// ctype is the Content-Type of a non-empty body.
 	ctype []byte
 	body  []byte
-	// allow lists the methods of a 405 answer.
-	allow string
+	// allow lists the methods of a 405 answer; location is the target of
+	// a redirect, a URL without spaces or control characters.
+	allow, location string
 	// reason is the X-Nobid-Reason of a no-bid; version adds
 	// X-Openrtb-Version to bid answers.
 	reason  []byte
@@ -484,6 +485,10 @@ func (r *response) appendTo(dst, date []byte) []byte {
 	if r.allow != "" {
 		dst = append(dst, "\r\nAllow: "...)
 		dst = append(dst, r.allow...)
+	}
+	if r.location != "" {
+		dst = append(dst, "\r\nLocation: "...)
+		dst = append(dst, r.location...)
 	}
 	if r.noStore {
 		dst = append(dst, "\r\nCache-Control: no-store"...)

@@ -140,8 +140,8 @@ func (m *Metrics) Duration(seconds float64) {
 }
 
 // Notice counts one notice by kind and result (charged, duplicate,
-// rejected, recorded). Both come from bounded sets; they are copied when
-// first seen.
+// recorded, rejected, error; for clicks sent on uncounted, expired and
+// lost). Both come from bounded sets; they are copied when first seen.
 func (m *Metrics) Notice(kind, result string) {
 	c := m.notices.lookup(noticeKey{kind, result})
 	if c == nil {

@@ -160,6 +160,7 @@ func creativeParams(c *campaign.Creative) query.CreateCreativeParams {
 		Protocols: ints(c.Protocols), NativeAssets: texts(c.NativeAssets),
 		Markup: c.Markup, Adomain: texts(c.ADomain),
 		Categories: texts(c.Categories), Attributes: ints(c.Attributes),
+		ClickUrl: c.ClickURL,
 	}
 }
 
@@ -173,6 +174,7 @@ func creativeFrom(r query.Creative) campaign.Creative {
 		ADomain:    fromTexts[string](r.Adomain),
 		Categories: fromTexts[string](r.Categories),
 		Attributes: fromInts(r.Attributes),
+		ClickURL:   r.ClickUrl,
 	}
 }
 

@@ -124,7 +124,7 @@ func (db *DB) UpdateCampaign(ctx context.Context, c campaign.Campaign) error {
 // creativeColumns are the columns creativeArgs fills, in its order.
 const creativeColumns = `campaign_id, name, status, format, w, h, mimes,
 	duration_s, protocols, native_assets, markup, adomain, categories,
-	attributes`
+	attributes, click_url`
 
 func creativeArgs(c *campaign.Creative) ([]any, error) {
 	var lc listCodec
@@ -138,6 +138,7 @@ func creativeArgs(c *campaign.Creative) ([]any, error) {
 		encodeField(&lc, c.ADomain),
 		encodeField(&lc, c.Categories),
 		encodeField(&lc, c.Attributes),
+		c.ClickURL,
 	}
 	return args, lc.err
 }

@@ -82,7 +82,8 @@ func scanCreative(row scanner) (campaign.Creative, error) {
 		adomain, cats, attrs    string
 	)
 	err := row.Scan(&c.ID, &c.CampaignID, &c.Name, &status, &format, &c.W, &c.H,
-		&mimes, &c.Duration, &protocols, &asset, &c.Markup, &adomain, &cats, &attrs)
+		&mimes, &c.Duration, &protocols, &asset, &c.Markup, &adomain, &cats, &attrs,
+		&c.ClickURL)
 	if err != nil {
 		return campaign.Creative{}, err
 	}

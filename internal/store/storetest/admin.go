@@ -202,6 +202,7 @@ func testAdminUpdate(t *testing.T, st store.Store) {
 
 	cr.Name, cr.Status, cr.W, cr.H = "resized", campaign.StatusArchived, 728, 90
 	cr.Categories = nil
+	cr.ClickURL = "https://fixture.example.com/landing?from=update"
 	if err := st.UpdateCreative(ctx, cr); err != nil {
 		t.Fatalf("UpdateCreative: %v", err)
 	}

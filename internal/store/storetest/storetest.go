@@ -128,6 +128,7 @@ func fullCreatives(campaignID int64) []campaign.Creative {
 			Format: campaign.FormatBanner, W: 300, H: 250,
 			Mimes:      []string{"text/html"},
 			Markup:     `<a href="${CLICK_URL}"><img src="x.png"></a>`,
+			ClickURL:   "https://fixture.example.com/spring?utm_source=nordbid",
 			ADomain:    []string{"fixture.example.com"},
 			Categories: []string{"IAB22"},
 			Attributes: []int{3, 16},

@@ -10,7 +10,7 @@ import (
 )
 
 const allCreatives = `-- name: AllCreatives :many
-SELECT id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes FROM creatives ORDER BY id
+SELECT id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes, click_url FROM creatives ORDER BY id
 `
 
 func (q *Queries) AllCreatives(ctx context.Context) ([]Creative, error) {
@@ -38,6 +38,7 @@ func (q *Queries) AllCreatives(ctx context.Context) ([]Creative, error) {
 			&i.Adomain,
 			&i.Categories,
 			&i.Attributes,
+			&i.ClickUrl,
 		); err != nil {
 			return nil, err
 		}
@@ -52,12 +53,13 @@ func (q *Queries) AllCreatives(ctx context.Context) ([]Creative, error) {
 const createCreative = `-- name: CreateCreative :one
 INSERT INTO creatives (
 	campaign_id, name, status, format, w, h, mimes, duration_s, protocols,
-	native_assets, markup, adomain, categories, attributes
+	native_assets, markup, adomain, categories, attributes, click_url
 ) VALUES (
 	$1, $2, $3, $4, $5, $6, $7, $8,
-	$9, $10, $11, $12, $13, $14
+	$9, $10, $11, $12, $13, $14,
+	$15
 )
-RETURNING id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes
+RETURNING id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes, click_url
 `
 
 type CreateCreativeParams struct {
@@ -75,6 +77,7 @@ type CreateCreativeParams struct {
 	Adomain      []string
 	Categories   []string
 	Attributes   []int32
+	ClickUrl     string
 }
 
 func (q *Queries) CreateCreative(ctx context.Context, arg CreateCreativeParams) (Creative, error) {
@@ -93,6 +96,7 @@ func (q *Queries) CreateCreative(ctx context.Context, arg CreateCreativeParams) 
 		arg.Adomain,
 		arg.Categories,
 		arg.Attributes,
+		arg.ClickUrl,
 	)
 	var i Creative
 	err := row.Scan(
@@ -111,12 +115,13 @@ func (q *Queries) CreateCreative(ctx context.Context, arg CreateCreativeParams) 
 		&i.Adomain,
 		&i.Categories,
 		&i.Attributes,
+		&i.ClickUrl,
 	)
 	return i, err
 }
 
 const getCreative = `-- name: GetCreative :one
-SELECT id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes FROM creatives WHERE id = $1
+SELECT id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes, click_url FROM creatives WHERE id = $1
 `
 
 func (q *Queries) GetCreative(ctx context.Context, id int64) (Creative, error) {
@@ -138,12 +143,13 @@ func (q *Queries) GetCreative(ctx context.Context, id int64) (Creative, error) {
 		&i.Adomain,
 		&i.Categories,
 		&i.Attributes,
+		&i.ClickUrl,
 	)
 	return i, err
 }
 
 const listCreatives = `-- name: ListCreatives :many
-SELECT id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes FROM creatives
+SELECT id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes, click_url FROM creatives
 WHERE id > $1
 	AND ($2::text = '' OR status = $2::text)
 	AND ($3::bigint = 0 OR campaign_id = $3::bigint)
@@ -191,6 +197,7 @@ func (q *Queries) ListCreatives(ctx context.Context, arg ListCreativesParams) ([
 			&i.Adomain,
 			&i.Categories,
 			&i.Attributes,
+			&i.ClickUrl,
 		); err != nil {
 			return nil, err
 		}
@@ -208,8 +215,8 @@ UPDATE creatives SET
 	format = $4, w = $5, h = $6, mimes = $7,
 	duration_s = $8, protocols = $9,
 	native_assets = $10, markup = $11, adomain = $12,
-	categories = $13, attributes = $14
-WHERE id = $15
+	categories = $13, attributes = $14, click_url = $15
+WHERE id = $16
 `
 
 type UpdateCreativeParams struct {
@@ -227,6 +234,7 @@ type UpdateCreativeParams struct {
 	Adomain      []string
 	Categories   []string
 	Attributes   []int32
+	ClickUrl     string
 	ID           int64
 }
 
@@ -246,6 +254,7 @@ func (q *Queries) UpdateCreative(ctx context.Context, arg UpdateCreativeParams) 
 		arg.Adomain,
 		arg.Categories,
 		arg.Attributes,
+		arg.ClickUrl,
 		arg.ID,
 	)
 	if err != nil {

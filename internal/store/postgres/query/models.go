@@ -87,6 +87,7 @@ type Creative struct {
 	Adomain      []string
 	Categories   []string
 	Attributes   []int32
+	ClickUrl     string
 }
 
 type Exchange struct {
