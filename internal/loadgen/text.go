@@ -100,11 +100,15 @@ func runtimeCells(rt *Runtime) [6]string {
 	if rt.GCCycles != nil {
 		c[0] = fmt.Sprint(*rt.GCCycles)
 	}
-	if rt.GCPauseMaxS != nil {
+	switch {
+	case rt.GCPauseMaxS == nil:
+	case rt.GCCycles != nil && *rt.GCCycles == 0:
+		c[1] = "none"
+	default:
 		c[1] = "≤ " + fmtMS(*rt.GCPauseMaxS*1000)
 	}
 	if rt.RSSMaxBytes != nil {
-		c[2] = fmt.Sprintf("%.0f MB", float64(*rt.RSSMaxBytes)/(1<<20))
+		c[2] = fmt.Sprintf("%.0f MiB", float64(*rt.RSSMaxBytes)/(1<<20))
 	}
 	if rt.CPUCores != nil {
 		c[3] = fmt.Sprintf("%.2f", *rt.CPUCores)
