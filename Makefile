@@ -25,7 +25,7 @@ peers:
 	../shared/bench/build-peers.sh bin/peers
 
 # bench runs the side-by-side benchmark and rewrites BENCHMARKS.md and
-# bench-report.html; it takes 15 to 20 minutes and stops by itself.
+# bench-report.html; it takes about 30 minutes and stops by itself.
 bench:
 	scripts/bench.sh
 

@@ -13,7 +13,7 @@
 #   BENCH_CAMPAIGNS         campaigns in every bidder (1000)
 #   BENCH_WITHOUT_NORDBID=1 measure only the peers when nordbid serve is
 #                           not ready (the nordbid column is then missing)
-#   BENCH_QUICK=1           a short smoke run of every step (about 3 min);
+#   BENCH_QUICK=1           a short smoke run of every step (about 4 min);
 #                           its BENCHMARKS.md and report stay in BENCH_OUT
 #   BENCH_PORT_BASE         first of the loopback ports used (18080)
 #   BENCH_REPORT_ONLY=1     measure nothing: rewrite the report and the
@@ -354,7 +354,8 @@ EOF
     printf '**rust-hyper passed no step of the sweep, so load50 and load80 were not run.** '
   fi
   printf 'The generator alone sustained %s req/s against a trivial server.' "${ceiling:-0}"
-  if ((${sustained:-0} > 0 && ${sustained:-0} * 10 >= ${ceiling:-0} * 8)); then
+  if ((${sustained:-0} > 0 && ${ceiling:-0} > 0 && ${sustained:-0} * 10 >= ${ceiling:-0} * 8))
+  then
     printf ' **The sweep came within 20%% of that ceiling: there, the sustained rate is '
     printf 'that of the generator and the target together, not of the target alone.**'
   fi

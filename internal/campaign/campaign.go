@@ -8,6 +8,7 @@ package campaign
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -288,8 +289,10 @@ const MaxClickURL = 2048
 
 // CheckClickURL returns what is wrong with u as a landing page URL, or ""
 // when it is fine or empty. A landing page is an absolute http or https
-// URL with a host, of printable ASCII without spaces: it goes into the
-// Location header of a redirect as it is.
+// URL with a host and a valid port, if any, of printable ASCII without
+// spaces: it goes into the Location header of a redirect as it is. It
+// carries no user name or password, which would let a URL like
+// https://brand.example.com@elsewhere.example.net/ pass for the brand's.
 func CheckClickURL(u string) string {
 	if u == "" {
 		return ""
@@ -303,8 +306,16 @@ func CheckClickURL(u string) string {
 		}
 	}
 	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Hostname() == "" {
 		return "must be an absolute http or https URL"
+	}
+	if port := p.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return "port must be from 1 to 65535"
+		}
+	}
+	if p.User != nil {
+		return "must not carry a user name or password"
 	}
 	return ""
 }

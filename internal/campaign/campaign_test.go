@@ -27,6 +27,12 @@ func TestCheckClickURL(t *testing.T) {
 		{"https://brand.example.com/\x7f", "percent-encoded"},
 		{"https://brand.example.com/späť", "percent-encoded"},
 		{"https://[::1", "absolute http or https"},
+		{"https://[::1]:8443/", ""},
+		{"https://brand.example.com:99999/", "port must be from 1 to 65535"},
+		{"https://brand.example.com:0/", "port must be from 1 to 65535"},
+		{"https://:443/", "absolute http or https"},
+		{"https://brand.example.com@elsewhere.example.net/", "user name or password"},
+		{"https://user:pw@brand.example.com/", "user name or password"},
 	}
 	for _, tt := range tests {
 		got := CheckClickURL(tt.url)
