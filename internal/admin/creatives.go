@@ -23,6 +23,7 @@ type creativeJSON struct {
 	NativeAssets    []string        `json:"native_assets,omitempty"`
 	Markup          string          `json:"markup"`
 	ClickURL        string          `json:"click_url,omitempty"`
+	Bundle          string          `json:"bundle,omitempty"`
 	ADomain         []string        `json:"adomain,omitempty"`
 	Categories      []string        `json:"categories,omitempty"`
 	Attributes      []int           `json:"attributes,omitempty"`
@@ -33,8 +34,8 @@ func toCreativeJSON(c campaign.Creative) creativeJSON {
 		ID: c.ID, CampaignID: c.CampaignID, Name: c.Name, Status: c.Status,
 		Format: c.Format, W: c.W, H: c.H, Mimes: c.Mimes, DurationSeconds: c.Duration,
 		Protocols: c.Protocols, NativeAssets: c.NativeAssets, Markup: c.Markup,
-		ClickURL: c.ClickURL, ADomain: c.ADomain, Categories: c.Categories,
-		Attributes: c.Attributes,
+		ClickURL: c.ClickURL, Bundle: c.Bundle, ADomain: c.ADomain,
+		Categories: c.Categories, Attributes: c.Attributes,
 	}
 }
 
@@ -43,8 +44,8 @@ func (j *creativeJSON) creative() campaign.Creative {
 		ID: j.ID, CampaignID: j.CampaignID, Name: j.Name, Status: j.Status,
 		Format: j.Format, W: j.W, H: j.H, Mimes: j.Mimes, Duration: j.DurationSeconds,
 		Protocols: j.Protocols, NativeAssets: j.NativeAssets, Markup: j.Markup,
-		ClickURL: j.ClickURL, ADomain: j.ADomain, Categories: j.Categories,
-		Attributes: j.Attributes,
+		ClickURL: j.ClickURL, Bundle: j.Bundle, ADomain: j.ADomain,
+		Categories: j.Categories, Attributes: j.Attributes,
 	}
 }
 
@@ -89,6 +90,9 @@ func validateCreative(c *campaign.Creative) map[string]string {
 	}
 	if msg := campaign.CheckClickURL(c.ClickURL); msg != "" {
 		p["click_url"] = msg
+	}
+	if msg := campaign.CheckBundle(c.Bundle); msg != "" {
+		p["bundle"] = msg
 	}
 	return p
 }

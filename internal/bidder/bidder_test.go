@@ -315,7 +315,7 @@ func TestTargeting(t *testing.T) {
 	req := `{"id":"r","imp":[{"id":"1","banner":{"w":300,"h":250}}],
 		"site":{"domain":"http://www.News.example/x","cat":["IAB12"],"publisher":{"id":"p9"}},
 		"device":{"devicetype":2,"os":"Android","geo":{"country":"DEU","region":"BY"}},
-		"bcat":["IAB7"],"badv":["bad.example"]}`
+		"bcat":["IAB7"],"badv":["bad.example"],"bapp":["com.blocked.game"]}`
 	tests := []struct {
 		name string
 		t    campaign.Targeting
@@ -351,6 +351,12 @@ func TestTargeting(t *testing.T) {
 			func(c *campaign.Creative) { c.Categories = []string{"IAB7-39"} }, false},
 		{"badv", campaign.Targeting{},
 			func(c *campaign.Creative) { c.ADomain = []string{"www.bad.example"} }, false},
+		{"bapp, the creative's app", campaign.Targeting{},
+			func(c *campaign.Creative) { c.Bundle = "COM.Blocked.Game" }, false},
+		{"bapp, an app listed in adomain", campaign.Targeting{},
+			func(c *campaign.Creative) { c.ADomain = []string{"com.blocked.game"} }, false},
+		{"bapp, another app", campaign.Targeting{},
+			func(c *campaign.Creative) { c.Bundle = "com.other.game" }, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -95,7 +95,8 @@ func (b *Bidder) respond(w *Work, ix *index.Index, req *openrtb.BidRequest, seat
 			NURL:    b.url(w, "win", tok, "&p=${AUCTION_PRICE}"),
 			BURL:    b.url(w, "bill", tok, "&p=${AUCTION_PRICE}"),
 			LURL:    b.url(w, "loss", tok, "&p=${AUCTION_PRICE}&r=${AUCTION_LOSS}"),
-			ADomain: cr.ADomain, CrID: itoa(w, cr.ID), CID: itoa(w, cr.Campaign.ID),
+			ADomain: cr.ADomain, Bundle: cr.Bundle, CrID: itoa(w, cr.ID),
+			CID: itoa(w, cr.Campaign.ID),
 			Cat: cr.Cats, Attr: cr.Attrs, DealID: wn.deal, MType: mtype[cr.Format],
 		}
 		if cr.Format == campaign.FormatBanner {

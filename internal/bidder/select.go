@@ -295,12 +295,13 @@ func blocked(cr *index.Creative, req *openrtb.BidRequest, imp *openrtb.Imp,
 				return true
 			}
 		}
-		// bapp names the advertised apps' bundles, which creatives do not
-		// carry: an app's bundle listed in adomain is the only one matched,
-		// so other app-install creatives escape bapp.
+		// Some advertisers list their app's bundle as a domain.
 		if containsFold(req.BApp, d) {
 			return true
 		}
+	}
+	if cr.Bundle != "" && containsFold(req.BApp, cr.Bundle) {
+		return true
 	}
 	var battr []int
 	switch cr.Format {

@@ -178,6 +178,12 @@ type Creative struct {
 	// there. Empty answers the click with JSON and sends the user nowhere.
 	ClickURL string
 
+	// Bundle is the store id of the app an app-install ad advertises
+	// (OpenRTB bid.bundle, e.g. com.example.game or 123456789): reported
+	// in the bid, and matched against a request's bapp. Empty for ads of
+	// no app.
+	Bundle string
+
 	// ADomain is the advertiser domain reported in the bid; empty means the
 	// advertiser's domain.
 	ADomain []string
@@ -278,10 +284,31 @@ func (c *Creative) Validate() error {
 	if msg := CheckClickURL(c.ClickURL); msg != "" {
 		errs = append(errs, "click_url: "+msg)
 	}
+	if msg := CheckBundle(c.Bundle); msg != "" {
+		errs = append(errs, "bundle: "+msg)
+	}
 	if len(errs) == 0 {
 		return nil
 	}
 	return fmt.Errorf("invalid creative: %s", strings.Join(errs, "; "))
+}
+
+// MaxBundle bounds the length of an app's store id.
+const MaxBundle = 256
+
+// CheckBundle returns what is wrong with b as an app's store id, or ""
+// when it is fine or empty: at most MaxBundle bytes of printable ASCII
+// without spaces.
+func CheckBundle(b string) string {
+	if len(b) > MaxBundle {
+		return fmt.Sprintf("longer than %d bytes", MaxBundle)
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] <= ' ' || b[i] >= 0x7f {
+			return "must be printable ASCII without spaces"
+		}
+	}
+	return ""
 }
 
 // MaxClickURL bounds the length of a creative's landing page URL.

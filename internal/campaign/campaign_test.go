@@ -42,6 +42,24 @@ func TestCheckClickURL(t *testing.T) {
 	}
 }
 
+func TestCheckBundle(t *testing.T) {
+	for b, want := range map[string]string{
+		"":                               "",
+		"com.example.game":               "",
+		"1234567890":                     "",
+		"com.example game":               "printable ASCII",
+		"com.exämple":                    "printable ASCII",
+		"com.example\n":                  "printable ASCII",
+		strings.Repeat("a", MaxBundle):   "",
+		strings.Repeat("a", MaxBundle+1): "longer than 256 bytes",
+	} {
+		got := CheckBundle(b)
+		if want == "" && got != "" || !strings.Contains(got, want) {
+			t.Errorf("CheckBundle(%.20q) = %q, want %q", b, got, want)
+		}
+	}
+}
+
 func TestCreativeValidateNamesClickURL(t *testing.T) {
 	c := Creative{Status: StatusActive, Format: FormatNative, Markup: "{}",
 		ClickURL: "mailto:sales@brand.example.com"}

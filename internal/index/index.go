@@ -110,8 +110,10 @@ type Creative struct {
 	// other formats.
 	Native  *NativeMarkup
 	ADomain []string
-	Cats    []string
-	Attrs   []int
+	// Bundle is the advertised app's store id; "" for ads of no app.
+	Bundle string
+	Cats   []string
+	Attrs  []int
 }
 
 // Native asset bits of Creative.Assets.
@@ -267,7 +269,8 @@ func compileCreative(cr *campaign.Creative, c *Campaign, advDomain string) (*Cre
 	cc := &Creative{
 		ID: cr.ID, Campaign: c, Format: cr.Format, W: cr.W, H: cr.H,
 		Mimes: cr.Mimes, Duration: cr.Duration, Protocols: cr.Protocols,
-		Markup: tpl, ADomain: cr.ADomain, Cats: cr.Categories, Attrs: cr.Attributes,
+		Markup: tpl, ADomain: cr.ADomain, Bundle: cr.Bundle, Cats: cr.Categories,
+		Attrs: cr.Attributes,
 	}
 	if len(cc.ADomain) == 0 && advDomain != "" {
 		cc.ADomain = []string{advDomain}

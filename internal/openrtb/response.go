@@ -53,6 +53,8 @@ type Bid struct {
 	LURL string
 	// ADomain lists the advertiser's domains.
 	ADomain []string
+	// Bundle is the store id of the advertised app; "" omits it.
+	Bundle string
 	// CrID identifies the creative.
 	CrID string
 	// CID identifies the campaign.
@@ -169,6 +171,7 @@ func appendBid(dst []byte, b *Bid) []byte {
 	o.str("burl", b.BURL)
 	o.str("lurl", b.LURL)
 	o.strs("adomain", b.ADomain)
+	o.str("bundle", b.Bundle)
 	o.str("crid", b.CrID)
 	o.str("cid", b.CID)
 	o.strs("cat", b.Cat)

@@ -28,6 +28,7 @@ func sampleResponse() *BidResponse {
 		BURL:    "https://bid.example/notice/bill?p=${AUCTION_PRICE}",
 		LURL:    "https://bid.example/notice/loss?r=${AUCTION_LOSS}",
 		ADomain: []string{"example.com"},
+		Bundle:  "com.example.app",
 		CrID:    "cr-9",
 		CID:     "c-3",
 		Cat:     []string{"IAB1", "IAB1-2"},
@@ -52,6 +53,7 @@ type wireBid struct {
 	BURL    string      `json:"burl"`
 	LURL    string      `json:"lurl"`
 	ADomain []string    `json:"adomain"`
+	Bundle  string      `json:"bundle"`
 	CrID    string      `json:"crid"`
 	CID     string      `json:"cid"`
 	Cat     []string    `json:"cat"`
@@ -98,7 +100,7 @@ func readBack(t *testing.T, out []byte) *BidResponse {
 			*seat.AddBid() = Bid{
 				ID: wb.ID, ImpID: wb.ImpID, Price: price, AdM: wb.AdM,
 				NURL: wb.NURL, BURL: wb.BURL, LURL: wb.LURL, ADomain: wb.ADomain,
-				CrID: wb.CrID, CID: wb.CID, Cat: wb.Cat, Attr: wb.Attr,
+				Bundle: wb.Bundle, CrID: wb.CrID, CID: wb.CID, Cat: wb.Cat, Attr: wb.Attr,
 				W: wb.W, H: wb.H, DealID: wb.DealID, MType: wb.MType,
 			}
 		}

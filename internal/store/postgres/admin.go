@@ -142,7 +142,7 @@ func (db *DB) UpdateCreative(ctx context.Context, c campaign.Creative) error {
 			Format: p.Format, W: p.W, H: p.H, Mimes: p.Mimes, DurationS: p.DurationS,
 			Protocols: p.Protocols, NativeAssets: p.NativeAssets, Markup: p.Markup,
 			Adomain: p.Adomain, Categories: p.Categories, Attributes: p.Attributes,
-			ClickUrl: p.ClickUrl,
+			ClickUrl: p.ClickUrl, Bundle: p.Bundle,
 		})
 		if err != nil {
 			return notFound(err, "campaign", c.CampaignID)

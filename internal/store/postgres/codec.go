@@ -160,7 +160,7 @@ func creativeParams(c *campaign.Creative) query.CreateCreativeParams {
 		Protocols: ints(c.Protocols), NativeAssets: texts(c.NativeAssets),
 		Markup: c.Markup, Adomain: texts(c.ADomain),
 		Categories: texts(c.Categories), Attributes: ints(c.Attributes),
-		ClickUrl: c.ClickURL,
+		ClickUrl: c.ClickURL, Bundle: c.Bundle,
 	}
 }
 
@@ -175,6 +175,7 @@ func creativeFrom(r query.Creative) campaign.Creative {
 		Categories: fromTexts[string](r.Categories),
 		Attributes: fromInts(r.Attributes),
 		ClickURL:   r.ClickUrl,
+		Bundle:     r.Bundle,
 	}
 }
 

@@ -124,7 +124,7 @@ func (db *DB) UpdateCampaign(ctx context.Context, c campaign.Campaign) error {
 // creativeColumns are the columns creativeArgs fills, in its order.
 const creativeColumns = `campaign_id, name, status, format, w, h, mimes,
 	duration_s, protocols, native_assets, markup, adomain, categories,
-	attributes, click_url`
+	attributes, click_url, bundle`
 
 func creativeArgs(c *campaign.Creative) ([]any, error) {
 	var lc listCodec
@@ -139,6 +139,7 @@ func creativeArgs(c *campaign.Creative) ([]any, error) {
 		encodeField(&lc, c.Categories),
 		encodeField(&lc, c.Attributes),
 		c.ClickURL,
+		c.Bundle,
 	}
 	return args, lc.err
 }

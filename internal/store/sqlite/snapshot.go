@@ -83,7 +83,7 @@ func scanCreative(row scanner) (campaign.Creative, error) {
 	)
 	err := row.Scan(&c.ID, &c.CampaignID, &c.Name, &status, &format, &c.W, &c.H,
 		&mimes, &c.Duration, &protocols, &asset, &c.Markup, &adomain, &cats, &attrs,
-		&c.ClickURL)
+		&c.ClickURL, &c.Bundle)
 	if err != nil {
 		return campaign.Creative{}, err
 	}

@@ -203,6 +203,7 @@ func testAdminUpdate(t *testing.T, st store.Store) {
 	cr.Name, cr.Status, cr.W, cr.H = "resized", campaign.StatusArchived, 728, 90
 	cr.Categories = nil
 	cr.ClickURL = "https://fixture.example.com/landing?from=update"
+	cr.Bundle = "987654321"
 	if err := st.UpdateCreative(ctx, cr); err != nil {
 		t.Fatalf("UpdateCreative: %v", err)
 	}

@@ -129,6 +129,7 @@ func fullCreatives(campaignID int64) []campaign.Creative {
 			Mimes:      []string{"text/html"},
 			Markup:     `<a href="${CLICK_URL}"><img src="x.png"></a>`,
 			ClickURL:   "https://fixture.example.com/spring?utm_source=nordbid",
+			Bundle:     "com.example.fixture",
 			ADomain:    []string{"fixture.example.com"},
 			Categories: []string{"IAB22"},
 			Attributes: []int{3, 16},

@@ -1,11 +1,11 @@
 -- name: CreateCreative :one
 INSERT INTO creatives (
 	campaign_id, name, status, format, w, h, mimes, duration_s, protocols,
-	native_assets, markup, adomain, categories, attributes, click_url
+	native_assets, markup, adomain, categories, attributes, click_url, bundle
 ) VALUES (
 	@campaign_id, @name, @status, @format, @w, @h, @mimes, @duration_s,
 	@protocols, @native_assets, @markup, @adomain, @categories, @attributes,
-	@click_url
+	@click_url, @bundle
 )
 RETURNING *;
 
@@ -15,7 +15,8 @@ UPDATE creatives SET
 	format = @format, w = @w, h = @h, mimes = @mimes,
 	duration_s = @duration_s, protocols = @protocols,
 	native_assets = @native_assets, markup = @markup, adomain = @adomain,
-	categories = @categories, attributes = @attributes, click_url = @click_url
+	categories = @categories, attributes = @attributes, click_url = @click_url,
+	bundle = @bundle
 WHERE id = @id;
 
 -- name: GetCreative :one

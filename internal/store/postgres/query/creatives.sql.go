@@ -10,7 +10,7 @@ import (
 )
 
 const allCreatives = `-- name: AllCreatives :many
-SELECT id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes, click_url FROM creatives ORDER BY id
+SELECT id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes, click_url, bundle FROM creatives ORDER BY id
 `
 
 func (q *Queries) AllCreatives(ctx context.Context) ([]Creative, error) {
@@ -39,6 +39,7 @@ func (q *Queries) AllCreatives(ctx context.Context) ([]Creative, error) {
 			&i.Categories,
 			&i.Attributes,
 			&i.ClickUrl,
+			&i.Bundle,
 		); err != nil {
 			return nil, err
 		}
@@ -53,13 +54,13 @@ func (q *Queries) AllCreatives(ctx context.Context) ([]Creative, error) {
 const createCreative = `-- name: CreateCreative :one
 INSERT INTO creatives (
 	campaign_id, name, status, format, w, h, mimes, duration_s, protocols,
-	native_assets, markup, adomain, categories, attributes, click_url
+	native_assets, markup, adomain, categories, attributes, click_url, bundle
 ) VALUES (
 	$1, $2, $3, $4, $5, $6, $7, $8,
 	$9, $10, $11, $12, $13, $14,
-	$15
+	$15, $16
 )
-RETURNING id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes, click_url
+RETURNING id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes, click_url, bundle
 `
 
 type CreateCreativeParams struct {
@@ -78,6 +79,7 @@ type CreateCreativeParams struct {
 	Categories   []string
 	Attributes   []int32
 	ClickUrl     string
+	Bundle       string
 }
 
 func (q *Queries) CreateCreative(ctx context.Context, arg CreateCreativeParams) (Creative, error) {
@@ -97,6 +99,7 @@ func (q *Queries) CreateCreative(ctx context.Context, arg CreateCreativeParams) 
 		arg.Categories,
 		arg.Attributes,
 		arg.ClickUrl,
+		arg.Bundle,
 	)
 	var i Creative
 	err := row.Scan(
@@ -116,12 +119,13 @@ func (q *Queries) CreateCreative(ctx context.Context, arg CreateCreativeParams) 
 		&i.Categories,
 		&i.Attributes,
 		&i.ClickUrl,
+		&i.Bundle,
 	)
 	return i, err
 }
 
 const getCreative = `-- name: GetCreative :one
-SELECT id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes, click_url FROM creatives WHERE id = $1
+SELECT id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes, click_url, bundle FROM creatives WHERE id = $1
 `
 
 func (q *Queries) GetCreative(ctx context.Context, id int64) (Creative, error) {
@@ -144,12 +148,13 @@ func (q *Queries) GetCreative(ctx context.Context, id int64) (Creative, error) {
 		&i.Categories,
 		&i.Attributes,
 		&i.ClickUrl,
+		&i.Bundle,
 	)
 	return i, err
 }
 
 const listCreatives = `-- name: ListCreatives :many
-SELECT id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes, click_url FROM creatives
+SELECT id, campaign_id, name, status, format, w, h, mimes, duration_s, protocols, native_assets, markup, adomain, categories, attributes, click_url, bundle FROM creatives
 WHERE id > $1
 	AND ($2::text = '' OR status = $2::text)
 	AND ($3::bigint = 0 OR campaign_id = $3::bigint)
@@ -198,6 +203,7 @@ func (q *Queries) ListCreatives(ctx context.Context, arg ListCreativesParams) ([
 			&i.Categories,
 			&i.Attributes,
 			&i.ClickUrl,
+			&i.Bundle,
 		); err != nil {
 			return nil, err
 		}
@@ -215,8 +221,9 @@ UPDATE creatives SET
 	format = $4, w = $5, h = $6, mimes = $7,
 	duration_s = $8, protocols = $9,
 	native_assets = $10, markup = $11, adomain = $12,
-	categories = $13, attributes = $14, click_url = $15
-WHERE id = $16
+	categories = $13, attributes = $14, click_url = $15,
+	bundle = $16
+WHERE id = $17
 `
 
 type UpdateCreativeParams struct {
@@ -235,6 +242,7 @@ type UpdateCreativeParams struct {
 	Categories   []string
 	Attributes   []int32
 	ClickUrl     string
+	Bundle       string
 	ID           int64
 }
 
@@ -255,6 +263,7 @@ func (q *Queries) UpdateCreative(ctx context.Context, arg UpdateCreativeParams) 
 		arg.Categories,
 		arg.Attributes,
 		arg.ClickUrl,
+		arg.Bundle,
 		arg.ID,
 	)
 	if err != nil {

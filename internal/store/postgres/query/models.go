@@ -88,6 +88,7 @@ type Creative struct {
 	Categories   []string
 	Attributes   []int32
 	ClickUrl     string
+	Bundle       string
 }
 
 type Exchange struct {
