@@ -303,12 +303,21 @@ func CheckBundle(b string) string {
 	if len(b) > MaxBundle {
 		return fmt.Sprintf("longer than %d bytes", MaxBundle)
 	}
-	for i := 0; i < len(b); i++ {
-		if b[i] <= ' ' || b[i] >= 0x7f {
-			return "must be printable ASCII without spaces"
-		}
+	if !visibleASCII(b) {
+		return "must be printable ASCII without spaces"
 	}
 	return ""
+}
+
+// visibleASCII reports whether s holds only printable ASCII characters
+// other than the space.
+func visibleASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // MaxClickURL bounds the length of a creative's landing page URL.
@@ -327,10 +336,8 @@ func CheckClickURL(u string) string {
 	if len(u) > MaxClickURL {
 		return fmt.Sprintf("longer than %d bytes", MaxClickURL)
 	}
-	for i := 0; i < len(u); i++ {
-		if u[i] <= ' ' || u[i] >= 0x7f {
-			return "spaces, control and non-ASCII characters must be percent-encoded"
-		}
+	if !visibleASCII(u) {
+		return "spaces, control and non-ASCII characters must be percent-encoded"
 	}
 	p, err := url.Parse(u)
 	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Hostname() == "" {
