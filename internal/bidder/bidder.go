@@ -11,7 +11,6 @@ package bidder
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -97,10 +96,10 @@ func (b *Bidder) Bid(w *Work, exchange string, body []byte, arrival time.Time) A
 	// made-up exchange names in the path never become metric series.
 	w.label = b.Label(exchange)
 	if err := w.dec.Decode(body, &w.req); err != nil {
-		return w.reject(err)
+		return w.reject("invalid_json", err.Error(), "")
 	}
-	if err := openrtb.Validate(&w.req); err != nil {
-		return w.reject(err)
+	if !w.check.Check(&w.req) {
+		return w.reject("invalid_request", w.check.Err.Field, w.check.Err.Reason)
 	}
 	ans := b.decide(w, exchange, arrival)
 	if m := b.opt.Metrics; m != nil {
@@ -240,16 +239,15 @@ func mostRelevant(reasons []string) string {
 }
 
 // reject answers a request that cannot be bid on with 400 and a JSON body
-// naming the problem.
-func (w *Work) reject(err error) Answer {
-	w.out = append(w.out[:0], `{"error":`...)
-	w.out = appendJSONString(w.out, err.Error())
-	w.out = append(w.out, '}')
-	reason := "invalid_request"
-	var se *openrtb.SyntaxError
-	if errors.As(err, &se) {
-		reason = "invalid_json"
+// naming the problem: {"error":"<what>"}, or "<what>: <why>" when why is
+// not empty. reason is the rejection reason counted in the metrics.
+func (w *Work) reject(reason, what, why string) Answer {
+	w.out = append(w.out[:0], `{"error":"`...)
+	w.out = appendJSONText(w.out, what)
+	if why != "" {
+		w.out = appendJSONText(append(w.out, ": "...), why)
 	}
+	w.out = append(w.out, `"}`...)
 	return Answer{Status: http.StatusBadRequest, Body: w.out, Result: telemetry.ResultInvalid,
 		Reason: reason}
 }

@@ -88,24 +88,22 @@ func onlyBanners(t *testing.T, body []byte) bool {
 }
 
 // TestBidAllocatesNothing guards the hot path: once warm, decoding,
-// deciding and encoding any valid corpus request (banner, video, audio,
-// native, deals, several impressions) allocates nothing, whether it bids
-// or not.
+// deciding and encoding any well-formed corpus request (banner, video,
+// audio, native, deals, several impressions) allocates nothing, whether it
+// bids, does not, or is refused as invalid.
 func TestBidAllocatesNothing(t *testing.T) {
 	b := demoBidder(t, 0)
 	w := NewWork()
 	formats := map[string]int{}
-	banners := 0
+	banners, refused := 0, 0
 	for name, body := range corpusBodies(t) {
 		for range 3 {
 			b.Bid(w, "", body, time.Now())
 		}
 		ans := b.Bid(w, "", body, time.Now())
 		if ans.Status == http.StatusBadRequest {
-			// A rejection builds its error message; it is not a bid.
-			continue
-		}
-		if onlyBanners(t, body) {
+			refused++
+		} else if onlyBanners(t, body) {
 			banners++
 		}
 		if ans.Status == http.StatusOK {
@@ -119,6 +117,9 @@ func TestBidAllocatesNothing(t *testing.T) {
 	}
 	if banners < 10 {
 		t.Errorf("only %d banner requests in the corpus", banners)
+	}
+	if refused == 0 {
+		t.Error("no corpus request refused: the rejection path went unmeasured")
 	}
 	for _, k := range []string{"banner", "video", "native"} {
 		if formats[k] == 0 {

@@ -16,6 +16,7 @@ import (
 // time, so that steady-state bidding does not allocate.
 type Work struct {
 	dec        openrtb.Decoder
+	check      openrtb.Checker
 	req        openrtb.BidRequest
 	resp       openrtb.BidResponse
 	wins       []win
@@ -199,7 +200,11 @@ func (b *Bidder) fill(w *Work, t index.Template, auctionID, respID, impID, tok s
 
 // appendJSONString appends s as a JSON string with quotes.
 func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
+	return append(appendJSONText(append(dst, '"'), s), '"')
+}
+
+// appendJSONText appends s escaped for a JSON string, without quotes.
+func appendJSONText(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -212,5 +217,5 @@ func appendJSONString(dst []byte, s string) []byte {
 			dst = append(dst, c)
 		}
 	}
-	return append(dst, '"')
+	return dst
 }

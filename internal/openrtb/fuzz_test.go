@@ -12,8 +12,9 @@ import (
 // FuzzDecode checks Decode against encoding/json on arbitrary input:
 // Decode never panics; it fails on every input that json.Valid rejects;
 // it accepts every JSON object that nests no deeper than its limit; the
-// top-level id it reads agrees with encoding/json's; and a reused Decoder
-// and BidRequest give exactly what fresh ones give.
+// top-level id it reads agrees with encoding/json's; a reused Decoder and
+// BidRequest give exactly what fresh ones give; and a reused Checker
+// judges the request as Validate does.
 func FuzzDecode(f *testing.F) {
 	for _, sub := range []string{"requests", "invalid", "responses"} {
 		for _, c := range corpusFiles(f, sub) {
@@ -59,6 +60,7 @@ func FuzzDecode(f *testing.F) {
 		}
 
 		checkID(t, data, req.ID)
+		checkChecker(t, &req)
 		first := dump(&req)
 		if err := d.Decode(data, &req); err != nil {
 			t.Fatalf("second Decode: %v", err)
@@ -84,5 +86,23 @@ func checkID(t *testing.T, data []byte, got string) {
 	want, ok := top["id"].(string)
 	if ok && utf8.ValidString(got) && got != want {
 		t.Fatalf("got id %q, encoding/json reads %q", got, want)
+	}
+}
+
+// checkChecker compares Validate's verdict on req with that of a Checker
+// whose text still holds an earlier rejection.
+func checkChecker(t *testing.T, req *BidRequest) {
+	t.Helper()
+	var c Checker
+	if c.Check(&BidRequest{ID: "r", Imp: []Imp{{ID: "1"}, {ID: "1"}}}) {
+		t.Fatal("Check passed duplicate impression ids")
+	}
+	err := Validate(req)
+	ok := c.Check(req)
+	switch {
+	case ok != (err == nil):
+		t.Fatalf("Check %v, Validate %v", ok, err)
+	case !ok && c.Err.Error() != err.Error():
+		t.Fatalf("Check refused with %q, Validate with %q", c.Err.Error(), err.Error())
 	}
 }

@@ -2,6 +2,8 @@ package openrtb
 
 import (
 	"strconv"
+	"strings"
+	"unsafe"
 )
 
 // ValidationError reports a well-formed request that breaks an OpenRTB
@@ -34,141 +36,196 @@ const (
 // pairwise; above it a map is cheaper than the quadratic loop.
 const smallImpCount = 16
 
-// Validate checks the rules that make a request unusable as a whole: a
+// floorReason is the rejection reason of a bid floor that is no price.
+const floorReason = "not a price (a number from 0 to 9e12)"
+
+// Validate checks the rules that make a request unusable as a whole (see
+// Checker.Check) and returns a *ValidationError naming the first field at
+// fault, or nil.
+func Validate(req *BidRequest) error {
+	var c Checker
+	if c.Check(req) {
+		return nil
+	}
+	return &ValidationError{Field: strings.Clone(c.Err.Field), Reason: strings.Clone(c.Err.Reason)}
+}
+
+// Checker validates requests one after another. It keeps the text of the
+// last rejection, so that once warm a rejection allocates nothing. The
+// zero value is ready to use; a Checker is not safe for concurrent use.
+type Checker struct {
+	// Err is why the last checked request was refused. Its strings may
+	// share the Checker's memory: they are valid until the next Check.
+	Err  ValidationError
+	text []byte
+}
+
+// Check checks the rules that make a request unusable as a whole: a
 // missing id; a negative tmax; more than one of site, app and dooh;
 // regs.gdpr other than 0 or 1; no impression; an impression without id;
 // duplicate impression ids; a bid floor, of an impression or a deal, that
 // is not a price in range; and impressions of which none offers usable
 // media (see Imp.Problem; an unreadable native request alone is a no-bid,
-// not a rejection). It returns a *ValidationError naming the first
-// field at fault, or nil. It allocates only when it fails, or for
+// not a rejection). It reports whether req passed; if not, c.Err names
+// the first field at fault. It allocates only to grow its text, or for
 // duplicate checks of more than 16 impressions.
-func Validate(req *BidRequest) error {
+func (c *Checker) Check(req *BidRequest) bool {
 	if req.ID == "" {
-		return &ValidationError{Field: "id", Reason: "required"}
+		return c.fail("id", "required")
 	}
 	if req.TMax < 0 {
-		return &ValidationError{Field: "tmax", Reason: "negative: " + strconv.Itoa(req.TMax)}
+		c.text = strconv.AppendInt(append(c.text[:0], "negative: "...), int64(req.TMax), 10)
+		return c.failText("tmax")
 	}
-	if err := validateContext(req); err != nil {
-		return err
+	if !c.checkContext(req) {
+		return false
 	}
 	if g := req.Regs.GDPR; g != -1 && g != 0 && g != 1 {
-		return &ValidationError{Field: "regs.gdpr", Reason: "not 0 or 1: " + strconv.Itoa(g)}
+		c.text = strconv.AppendInt(append(c.text[:0], "not 0 or 1: "...), int64(g), 10)
+		return c.failText("regs.gdpr")
 	}
 	if len(req.Imp) == 0 {
-		return &ValidationError{Field: "imp", Reason: "at least one required"}
+		return c.fail("imp", "at least one required")
 	}
-	if err := validateImpIDs(req.Imp); err != nil {
-		return err
-	}
-	if err := validateFloors(req.Imp); err != nil {
-		return err
+	if !c.checkImpIDs(req.Imp) || !c.checkFloors(req.Imp) {
+		return false
 	}
 	for i := range req.Imp {
 		// A native request that cannot be read is the exchange's payload
 		// problem, not a malformed bid request: it is a no-bid.
 		if p := req.Imp[i].Problem(); p == "" || p == ProblemNativeUnreadable {
-			return nil
+			return true
 		}
 	}
-	return unusable(&req.Imp[0], 0)
+	return c.unusable(&req.Imp[0], 0)
 }
 
-// validateContext rejects a request carrying more than one of site, app
-// and dooh. It names the second one.
-func validateContext(req *BidRequest) error {
-	first := ""
-	for _, c := range [...]struct {
-		name    string
-		present bool
-	}{
-		{"site", req.Site.Present},
-		{"app", req.App.Present},
-		{"dooh", req.DOOH.Present},
-	} {
-		switch {
-		case !c.present:
-		case first == "":
-			first = c.name
-		default:
-			return &ValidationError{Field: c.name, Reason: "not allowed with " + first}
-		}
+// checkContext refuses a request carrying more than one of site, app and
+// dooh. It names the second one.
+func (c *Checker) checkContext(req *BidRequest) bool {
+	site, app, dooh := req.Site.Present, req.App.Present, req.DOOH.Present
+	switch {
+	case site && app:
+		return c.fail("app", "not allowed with site")
+	case site && dooh:
+		return c.fail("dooh", "not allowed with site")
+	case app && dooh:
+		return c.fail("dooh", "not allowed with app")
 	}
-	return nil
+	return true
 }
 
-// validateImpIDs rejects empty and duplicate impression ids.
-func validateImpIDs(imps []Imp) error {
+// checkImpIDs refuses empty and duplicate impression ids.
+func (c *Checker) checkImpIDs(imps []Imp) bool {
 	for i := range imps {
 		if imps[i].ID == "" {
-			return &ValidationError{Field: impField(i, ".id"), Reason: "required"}
+			return c.failImp(i, ".id", "required")
 		}
 	}
 	if len(imps) <= smallImpCount {
 		for i := 1; i < len(imps); i++ {
 			for j := range i {
 				if imps[i].ID == imps[j].ID {
-					return duplicateImp(imps, i)
+					return c.duplicateImp(imps, i)
 				}
 			}
 		}
-		return nil
+		return true
 	}
 	seen := make(map[string]struct{}, len(imps))
 	for i := range imps {
 		if _, dup := seen[imps[i].ID]; dup {
-			return duplicateImp(imps, i)
+			return c.duplicateImp(imps, i)
 		}
 		seen[imps[i].ID] = struct{}{}
 	}
-	return nil
+	return true
 }
 
-// validateFloors rejects a bid floor that is not a number, is negative, or
-// is beyond what int64 micros hold (about 9e12): the exchange gets told,
+// checkFloors refuses a bid floor that is not a number, is negative, or is
+// beyond what int64 micros hold (about 9e12): the exchange gets told,
 // rather than a bid made as if the impression had no floor.
-func validateFloors(imps []Imp) error {
-	const reason = "not a price (a number from 0 to 9e12)"
+func (c *Checker) checkFloors(imps []Imp) bool {
 	for i := range imps {
 		if imps[i].BadFloor {
-			return &ValidationError{Field: impField(i, ".bidfloor"), Reason: reason}
+			return c.failImp(i, ".bidfloor", floorReason)
 		}
 		for j := range imps[i].PMP.Deals {
 			if imps[i].PMP.Deals[j].BadFloor {
-				return &ValidationError{
-					Field:  impField(i, ".pmp.deals["+strconv.Itoa(j)+"].bidfloor"),
-					Reason: reason,
-				}
+				t := appendImpField(c.text[:0], i, ".pmp.deals[")
+				t = append(strconv.AppendInt(t, int64(j), 10), "].bidfloor"...)
+				n := len(t)
+				c.text = append(t, floorReason...)
+				return c.failSplit(n)
 			}
 		}
 	}
-	return nil
+	return true
 }
 
-// duplicateImp reports imps[i] as repeating an earlier id.
-func duplicateImp(imps []Imp, i int) error {
-	return &ValidationError{
-		Field:  impField(i, ".id"),
-		Reason: "duplicate " + strconv.Quote(imps[i].ID),
-	}
+// duplicateImp refuses imps[i] for repeating an earlier id.
+func (c *Checker) duplicateImp(imps []Imp, i int) bool {
+	t := appendImpField(c.text[:0], i, ".id")
+	n := len(t)
+	c.text = strconv.AppendQuote(append(t, "duplicate "...), imps[i].ID)
+	return c.failSplit(n)
 }
 
-// unusable reports that no impression can be bid on, naming the field
-// behind the problem of imp, the i-th impression.
-func unusable(imp *Imp, i int) error {
+// unusable refuses a request none of whose impressions can be bid on,
+// naming the field behind the problem of imp, the i-th impression.
+func (c *Checker) unusable(imp *Imp, i int) bool {
 	p := imp.Problem()
-	field := impField(i, "")
-	switch p {
-	case ProblemBannerNoSize:
-		field = impField(i, ".banner")
+	suffix := ""
+	if p == ProblemBannerNoSize {
+		suffix = ".banner"
 	}
-	return &ValidationError{Field: field, Reason: "no impression can be bid on: " + p}
+	t := appendImpField(c.text[:0], i, suffix)
+	n := len(t)
+	c.text = append(append(t, "no impression can be bid on: "...), p...)
+	return c.failSplit(n)
 }
 
-// impField names a field of the i-th impression, e.g. "imp[2].id".
-func impField(i int, suffix string) string {
-	return "imp[" + strconv.Itoa(i) + "]" + suffix
+// fail records a rejection of constant text and returns false.
+func (c *Checker) fail(field, reason string) bool {
+	c.Err = ValidationError{Field: field, Reason: reason}
+	return false
+}
+
+// failImp records a rejection of a field of the i-th impression.
+func (c *Checker) failImp(i int, suffix, reason string) bool {
+	t := appendImpField(c.text[:0], i, suffix)
+	n := len(t)
+	c.text = append(t, reason...)
+	return c.failSplit(n)
+}
+
+// failText records a rejection of field whose reason is c.text.
+func (c *Checker) failText(field string) bool {
+	c.Err = ValidationError{Field: field, Reason: c.textString(0, len(c.text))}
+	return false
+}
+
+// failSplit records a rejection whose field is c.text before n and whose
+// reason is the rest.
+func (c *Checker) failSplit(n int) bool {
+	c.Err = ValidationError{Field: c.textString(0, n), Reason: c.textString(n, len(c.text))}
+	return false
+}
+
+// textString returns c.text[i:j] as a string sharing its memory. The next
+// Check overwrites it, or leaves it alone and writes to a larger array.
+func (c *Checker) textString(i, j int) string {
+	if i == j {
+		return ""
+	}
+	return unsafe.String(&c.text[i], j-i)
+}
+
+// appendImpField appends the name of a field of the i-th impression,
+// e.g. "imp[2].id".
+func appendImpField(dst []byte, i int, suffix string) []byte {
+	dst = strconv.AppendInt(append(dst, "imp["...), int64(i), 10)
+	return append(append(dst, ']'), suffix...)
 }
 
 // Problem returns "" when the impression can be bid on, else a short

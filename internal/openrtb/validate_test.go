@@ -83,12 +83,16 @@ func TestValidate(t *testing.T) {
 		{"one bad imp of two is skipped, not rejected",
 			`{"id":"r","imp":[{"id":"1","banner":{}},{"id":"2",` + banner + `}]}`, ""},
 	}
+	// One Checker goes through all the cases, as a bidder's does.
+	var c Checker
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Validate(decodeString(t, tt.body))
+			req := decodeString(t, tt.body)
+			err := Validate(req)
+			ok := c.Check(req)
 			if tt.want == "" {
-				if err != nil {
-					t.Errorf("got %v, want nil", err)
+				if err != nil || !ok {
+					t.Errorf("got %v (Check %v, %v), want nil", err, ok, c.Err)
 				}
 				return
 			}
@@ -98,6 +102,19 @@ func TestValidate(t *testing.T) {
 			}
 			if got := err.Error(); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
+			}
+			if got := c.Err.Error(); ok || got != tt.want {
+				t.Errorf("Check: got %v, %q; want false, %q", ok, got, tt.want)
+			}
+			if len(req.Imp) > smallImpCount {
+				return // the duplicate check makes a map
+			}
+			allocs := testing.AllocsPerRun(20, func() { c.Check(req) })
+			if allocs != 0 {
+				t.Errorf("Check allocates %v times per rejection once warm, want 0", allocs)
+			}
+			if got := c.Err.Error(); got != tt.want {
+				t.Errorf("Check again: got %q, want %q", got, tt.want)
 			}
 		})
 	}

@@ -59,7 +59,8 @@ func demoServer(t *testing.T) *Server {
 // TestBidHandlerAllocatesNothing extends the bidder's allocation tests to
 // the server's part of a request: parsing it from the bytes a connection
 // read, gunzipping, counting, answering and writing the answer to the
-// socket. Every valid corpus request is sent plain and once gzipped.
+// socket. Every corpus request is sent plain and once gzipped, including
+// the one refused as invalid.
 func TestBidHandlerAllocatesNothing(t *testing.T) {
 	s := demoServer(t)
 	files, err := filepath.Glob("../../../shared/corpus/requests/*.json")
@@ -79,7 +80,7 @@ func TestBidHandlerAllocatesNothing(t *testing.T) {
 		status, _ := strconv.Atoi(string(reply[9:12]))
 		return status
 	}
-	bids := 0
+	bids, refusals := 0, 0
 	for _, f := range files {
 		body, err := os.ReadFile(f)
 		if err != nil {
@@ -98,11 +99,11 @@ func TestBidHandlerAllocatesNothing(t *testing.T) {
 				send(req)
 			}
 			status := send(req)
-			if status == http.StatusBadRequest {
-				continue // a refusal builds its message
-			}
-			if status == http.StatusOK {
+			switch status {
+			case http.StatusOK:
 				bids++
+			case http.StatusBadRequest:
+				refusals++
 			}
 			if status == 0 {
 				t.Fatalf("%s: no answer", filepath.Base(f))
@@ -114,8 +115,8 @@ func TestBidHandlerAllocatesNothing(t *testing.T) {
 			}
 		}
 	}
-	if bids == 0 {
-		t.Error("no request bid: the test would prove nothing")
+	if bids == 0 || refusals == 0 {
+		t.Errorf("%d requests bid, %d refused: want some of each", bids, refusals)
 	}
 }
 
