@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"runtime"
@@ -22,14 +23,15 @@ const (
 	nofileHelp = "Soft limit on open file descriptors (RLIMIT_NOFILE) of the process."
 )
 
-// Collector reads the host signals at scrape time. The steal ratio needs
-// the counters of the previous scrape, kept under mu because scrapes of
-// several metrics sets may run at once.
+// Collector reads the host signals at scrape time. Its files and the
+// counters of the previous scrape, which the steal ratio needs, are kept
+// under mu because scrapes of several metrics sets may run at once.
 type Collector struct {
-	fsys  fs.FS
 	procs func() int
 
 	mu      sync.Mutex
+	stat    procFile
+	limits  procFile
 	prev    cpuTimes
 	hasPrev bool
 	ratio   float64
@@ -38,14 +40,18 @@ type Collector struct {
 // NewCollector returns a collector of nordbid_cpu_steal_ratio,
 // nordbid_gomaxprocs and nordbid_open_files_limit, so that dashboards show
 // a noisy neighbour while it happens. The first scrape's steal ratio
-// covers the time since NewCollector. It reads /proc at each scrape and
-// holds no goroutine.
+// covers the time since NewCollector. It reads /proc at each scrape,
+// holds no goroutine and, once warm, allocates nothing.
 func NewCollector() *Collector {
 	return newCollector(os.DirFS("/"), func() int { return runtime.GOMAXPROCS(0) })
 }
 
 func newCollector(fsys fs.FS, procs func() int) *Collector {
-	c := &Collector{fsys: fsys, procs: procs}
+	c := &Collector{
+		procs:  procs,
+		stat:   procFile{fsys: fsys, name: pathStat},
+		limits: procFile{fsys: fsys, name: pathLimits},
+	}
 	if t, err := readCPUTimes(fsys); err == nil {
 		c.prev, c.hasPrev = t, true
 	}
@@ -78,7 +84,13 @@ func (c *Collector) stealGauge() (float64, bool) {
 }
 
 func (c *Collector) nofileGauge() (float64, bool) {
-	soft, _, err := readNofile(c.fsys)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, err := c.limits.read()
+	if err != nil {
+		return 0, false
+	}
+	soft, _, err := parseNofile(b)
 	// A float64 holds every realistic limit exactly; "unlimited" becomes
 	// 1.8e19, which reads as what it is.
 	return float64(soft), err == nil
@@ -88,13 +100,16 @@ func (c *Collector) nofileGauge() (float64, bool) {
 // time passed (two scrapes within one clock tick) it repeats the last
 // ratio and keeps the older baseline.
 func (c *Collector) steal() (float64, error) {
-	cur, err := readCPUTimes(c.fsys)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, err := c.stat.read()
 	if err != nil {
 		return 0, err
 	}
-
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	cur, err := parseCPUTimes(b)
+	if err != nil {
+		return 0, err
+	}
 	if !c.hasPrev {
 		c.prev, c.hasPrev = cur, true
 		return c.ratio, nil
@@ -107,4 +122,51 @@ func (c *Collector) steal() (float64, error) {
 		c.prev = cur
 	}
 	return c.ratio, nil
+}
+
+// procFile reads one small kernel file again and again into a buffer it
+// keeps. It keeps the file open too, where the file system lets it read
+// at an offset: the kernel makes a /proc file's content anew at each
+// read from its start, so a read opens nothing and allocates nothing.
+type procFile struct {
+	fsys fs.FS
+	name string
+	f    fs.File // nil while not open
+	buf  []byte
+}
+
+// read returns the file's current content, valid until the next read.
+func (p *procFile) read() ([]byte, error) {
+	if p.f == nil {
+		f, err := p.fsys.Open(p.name)
+		if err != nil {
+			return nil, err
+		}
+		p.f = f
+	}
+	ra, ok := p.f.(io.ReaderAt)
+	if !ok {
+		p.close()
+		return fs.ReadFile(p.fsys, p.name)
+	}
+	if p.buf == nil {
+		p.buf = make([]byte, 4<<10)
+	}
+	for {
+		n, err := ra.ReadAt(p.buf, 0)
+		switch {
+		case err == io.EOF || (err == nil && n < len(p.buf)):
+			return p.buf[:n], nil
+		case err != nil:
+			p.close()
+			return nil, err
+		}
+		// The buffer is full: the file may go on.
+		p.buf = make([]byte, 2*len(p.buf))
+	}
+}
+
+func (p *procFile) close() {
+	p.f.Close()
+	p.f = nil
 }

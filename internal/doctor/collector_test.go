@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"nordbid/internal/telemetry"
 )
@@ -77,7 +78,9 @@ func TestCollector(t *testing.T) {
 	m := registered(t, newCollector(fsys, func() int { return 3 }))
 
 	// Between construction and the first scrape: 100 ticks, 25 stolen.
-	fsys[pathStat] = statLine(150, 825, 125)
+	// The collector keeps /proc/stat open, so the fixture changes its
+	// content, as the kernel's file does, rather than being replaced.
+	fsys[pathStat].Data = statLine(150, 825, 125).Data
 	want, err := os.ReadFile(filepath.Join("testdata", "collector.prom"))
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +101,7 @@ func TestCollector(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fsys[pathStat] = tt.stat
+			fsys[pathStat].Data = tt.stat.Data
 			got, ok := gauge(scrape(t, m), stealName)
 			if !ok {
 				t.Fatalf("no %s in the scrape", stealName)
@@ -131,7 +134,7 @@ func TestCollectorUnreadableLater(t *testing.T) {
 	if _, ok := gauge(scrape(t, m), stealName); !ok {
 		t.Fatalf("no %s while /proc/stat is readable", stealName)
 	}
-	fsys[pathStat] = &fstest.MapFile{Data: []byte("garbage\n")}
+	fsys[pathStat].Data = []byte("garbage\n")
 	if v, ok := gauge(scrape(t, m), stealName); ok {
 		t.Errorf("%s = %v from an unparsable /proc/stat, want it left out", stealName, v)
 	}
@@ -145,6 +148,69 @@ func TestNewCollectorReadsTheRealHost(t *testing.T) {
 	for _, name := range []string{stealName, procsName, nofileName} {
 		if _, ok := gauge(expo, name); !ok {
 			t.Errorf("no %s in:\n%s", name, expo)
+		}
+	}
+}
+
+// TestCollectorAllocatesNothing holds a warm scrape of the host gauges to
+// no allocation: a bidder under load is scraped every few seconds, and
+// its garbage is what brings the next collection.
+func TestCollectorAllocatesNothing(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the host gauges read /proc")
+	}
+	c := NewCollector()
+	gauges := func() {
+		if _, ok := c.stealGauge(); !ok {
+			t.Fatal("no steal ratio")
+		}
+		if _, ok := c.nofileGauge(); !ok {
+			t.Fatal("no open-file limit")
+		}
+	}
+	gauges()
+	if n := testing.AllocsPerRun(20, gauges); n != 0 {
+		t.Errorf("%v allocations per scrape, want 0", n)
+	}
+}
+
+// TestProcFileRereads checks that the /proc/stat the collector keeps open
+// shows new counters at each read, not the content of the first.
+func TestProcFileRereads(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc")
+	}
+	p := procFile{fsys: os.DirFS("/"), name: pathStat}
+	read := func() cpuTimes {
+		b, err := p.read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := parseCPUTimes(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	first := read()
+	for range 1000 {
+		time.Sleep(5 * time.Millisecond)
+		if read().total() > first.total() {
+			return
+		}
+	}
+	t.Errorf("CPU counters stayed at %+v for 5 s of reads", first)
+}
+
+// TestProcFileLong checks that a file longer than the first buffer is
+// read whole.
+func TestProcFileLong(t *testing.T) {
+	long := strings.Repeat("intr 1 2 3 4 5 6 7 8 9\n", 1000)
+	p := procFile{fsys: fstest.MapFS{pathStat: {Data: []byte(long)}}, name: pathStat}
+	for range 2 {
+		b, err := p.read()
+		if err != nil || string(b) != long {
+			t.Fatalf("read %d bytes (%v), want %d", len(b), err, len(long))
 		}
 	}
 }

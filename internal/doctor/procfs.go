@@ -1,7 +1,6 @@
 package doctor
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -85,34 +84,51 @@ const maxTicks = 1 << 56
 
 // parseCPUTimes reads the aggregate "cpu" line of /proc/stat. Guest time
 // is left out because the kernel already counts it inside user and nice.
+// It allocates nothing unless it fails.
 func parseCPUTimes(data []byte) (cpuTimes, error) {
 	line, _, _ := bytes.Cut(data, []byte("\n"))
-	fields := strings.Fields(string(line))
-	if len(fields) < 5 || fields[0] != "cpu" {
+	// "cpu", then user nice system idle iowait irq softirq steal; kernels
+	// before 2.6.11 stop early, and the missing columns count as zero.
+	var fields [9][]byte
+	n := splitFields(fields[:], line)
+	if n < 5 || string(fields[0]) != "cpu" {
 		return cpuTimes{}, errors.New("parse stat: no aggregate cpu line")
 	}
-
-	// user nice system idle iowait irq softirq steal; kernels before
-	// 2.6.11 stop early, and the missing columns count as zero.
 	var v [8]uint64
-	for i := range v {
-		if i+1 >= len(fields) {
-			break
-		}
-		n, err := strconv.ParseUint(fields[i+1], 10, 64)
+	for i, f := range fields[1:n] {
+		c, err := strconv.ParseUint(string(f), 10, 64)
 		if err != nil {
 			return cpuTimes{}, fmt.Errorf("parse stat: %w", err)
 		}
-		if n > maxTicks {
-			return cpuTimes{}, fmt.Errorf("parse stat: counter %d out of range", n)
+		if c > maxTicks {
+			return cpuTimes{}, fmt.Errorf("parse stat: counter %d out of range", c)
 		}
-		v[i] = n
+		v[i] = c
 	}
 	return cpuTimes{
 		busy:  v[0] + v[1] + v[2] + v[5] + v[6],
 		idle:  v[3] + v[4],
 		steal: v[7],
 	}, nil
+}
+
+// splitFields puts the first len(dst) fields of line, separated by
+// spaces and tabs, into dst and returns how many it found.
+func splitFields(dst [][]byte, line []byte) int {
+	n := 0
+	for n < len(dst) {
+		line = bytes.TrimLeft(line, " \t\r")
+		if len(line) == 0 {
+			break
+		}
+		end := bytes.IndexAny(line, " \t\r")
+		if end < 0 {
+			end = len(line)
+		}
+		dst[n], line = line[:end], line[end:]
+		n++
+	}
+	return n
 }
 
 // readCPUTimes reads and parses /proc/stat under the root.
@@ -125,16 +141,16 @@ func readCPUTimes(fsys fs.FS) (cpuTimes, error) {
 }
 
 // parseNofile returns the soft and hard open-file limits from the content
-// of /proc/self/limits; "unlimited" becomes the constant unlimited.
+// of /proc/self/limits; "unlimited" becomes the constant unlimited. It
+// allocates nothing unless it fails.
 func parseNofile(data []byte) (soft, hard uint64, err error) {
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), "Max open files")
+	for line := range bytes.Lines(data) {
+		rest, ok := bytes.CutPrefix(line, []byte("Max open files"))
 		if !ok {
 			continue
 		}
-		f := strings.Fields(rest)
-		if len(f) < 2 {
+		var f [2][]byte
+		if splitFields(f[:], bytes.TrimSuffix(rest, []byte("\n"))) < 2 {
 			break
 		}
 		if soft, err = parseLimit(f[0]); err != nil {
@@ -148,11 +164,11 @@ func parseNofile(data []byte) (soft, hard uint64, err error) {
 	return 0, 0, errors.New("parse limits: no max open files line")
 }
 
-func parseLimit(s string) (uint64, error) {
-	if s == "unlimited" {
+func parseLimit(b []byte) (uint64, error) {
+	if string(b) == "unlimited" {
 		return unlimited, nil
 	}
-	n, err := strconv.ParseUint(s, 10, 64)
+	n, err := strconv.ParseUint(string(b), 10, 64)
 	if err != nil {
 		return 0, fmt.Errorf("parse limits: %w", err)
 	}
