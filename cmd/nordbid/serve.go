@@ -22,6 +22,7 @@ import (
 	"nordbid/internal/demo"
 	"nordbid/internal/doctor"
 	"nordbid/internal/freqcap"
+	"nordbid/internal/gctune"
 	"nordbid/internal/notice"
 	"nordbid/internal/privacy"
 	"nordbid/internal/refresh"
@@ -30,6 +31,13 @@ import (
 	"nordbid/internal/store/postgres"
 	"nordbid/internal/store/sqlite"
 	"nordbid/internal/telemetry"
+)
+
+// gcGrowth is how far, in percent of the live heap, the heap may grow
+// between collections; gcMinGrowth is the least growth allowed, in bytes.
+const (
+	gcGrowth    = 400
+	gcMinGrowth = 64 << 20
 )
 
 func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
@@ -41,13 +49,20 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		return errors.Join(errUsage, err)
 	}
 	log := telemetry.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat)
-	if os.Getenv("GOGC") == "" {
+	switch {
+	case os.Getenv("GOGC") != "":
+		// The environment's setting wins.
+	case os.Getenv("GOMEMLIMIT") != "":
+		// The environment's limit wins; collections come by growth too.
+		debug.SetGCPercent(gcGrowth)
+	default:
 		// Bidding makes no garbage; the background loops (store polls,
-		// spend sync) and connection churn make a little. Every collection
-		// stops the world, which on busy shared cores can take a
-		// millisecond or more: 400 makes them rare for some tens of MB.
-		// GOGC and GOMEMLIMIT in the environment win.
-		debug.SetGCPercent(400)
+		// spend sync), scrapes and connection churn make a little. Every
+		// collection stops the world, which on busy shared cores can take
+		// a millisecond or more. A limit that follows the live heap makes
+		// collections as rare as GOGC 400 would, and ends the one GOGC
+		// forces every two minutes.
+		gctune.Start(gctune.Options{Growth: gcGrowth, MinGrowth: gcMinGrowth})
 	}
 	loops := runtime.GOMAXPROCS(0)
 	if os.Getenv("GOMAXPROCS") == "" {
@@ -126,8 +141,8 @@ func serveUntilDone(ctx context.Context, cfg config.Config, log *slog.Logger,
 		return fmt.Errorf("admin listener: %w", err)
 	}
 	// Start-up (store reads, demo seeding, the index build) leaves
-	// garbage that GOGC 400 would keep for a long while: collect it and
-	// give the pages back before traffic arrives.
+	// garbage that would stay for a long while: collect it and give the
+	// pages back before traffic arrives.
 	debug.FreeOSMemory()
 	log.Info("serving", "bid", bidLn.Addr().String(), "admin", adminLn.Addr().String(),
 		"campaigns", len(ref.Index().Campaigns()))
