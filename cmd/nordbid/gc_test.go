@@ -1,26 +1,29 @@
 package main
 
 import (
+	"math"
 	"strconv"
 	"testing"
 )
 
 // TestServeCollectsByLiveHeap runs the binary to see which collector
-// settings serve starts with: by default the next collection is due
-// 64 MiB past the heap (a memory limit that follows the live heap, room
-// for the heap to grow by 4x or 64 MiB), while GOGC in the environment, or
-// GOMEMLIMIT alone (with GOGC 400), keep the runtime's own goal: a few
-// times the small live heap of the demo.
+// settings serve starts with. By default the memory limit follows the
+// live heap and leaves room for 64 MiB of garbage past the small heap of
+// the demo; GOMEMLIMIT caps that limit; GOGC in the environment leaves
+// the runtime alone: no limit, and the next collection due at GOGC's
+// growth.
 func TestServeCollectsByLiveHeap(t *testing.T) {
 	const mib = 1 << 20
 	bin := buildBinary(t)
 	tests := []struct {
 		name, env, value string
-		wantRoom         bool
+		wantRoom         bool    // 48 MiB or more between heap and goal
+		wantLimit        float64 // the runtime's limit; 0: below 1 GiB
 	}{
-		{"default", "", "", true},
-		{"GOGC set", "GOGC", "100", false},
-		{"GOMEMLIMIT set", "GOMEMLIMIT", "1GiB", false},
+		{"default", "", "", true, 0},
+		{"GOGC set", "GOGC", "100", false, math.MaxInt64},
+		{"GOMEMLIMIT above the heap's room", "GOMEMLIMIT", "1GiB", true, 0},
+		{"GOMEMLIMIT below the heap's room", "GOMEMLIMIT", "40MiB", false, 40 * mib},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,6 +39,13 @@ func TestServeCollectsByLiveHeap(t *testing.T) {
 			if room := goal - heap; (room >= 48*mib) != tt.wantRoom {
 				t.Errorf("next collection due %.1f MiB past a %.1f MiB heap; "+
 					"want 48 MiB or more: %v", room/mib, heap/mib, tt.wantRoom)
+			}
+			limit := gauge(t, p, "go_gc_memory_limit_bytes")
+			switch {
+			case tt.wantLimit == 0 && limit >= 1<<30:
+				t.Errorf("memory limit %.0f MiB, want one that follows the heap", limit/mib)
+			case tt.wantLimit != 0 && limit != tt.wantLimit:
+				t.Errorf("memory limit %.0f, want %.0f", limit, tt.wantLimit)
 			}
 		})
 	}

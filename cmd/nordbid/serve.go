@@ -34,9 +34,10 @@ import (
 )
 
 // gcGrowth is how far, in percent of the live heap, the heap may grow
-// between collections; gcMinGrowth is the least growth allowed, in bytes.
+// between collections, as GOGC's default; gcMinGrowth is the least growth
+// allowed, in bytes, which keeps collections rare for a small heap.
 const (
-	gcGrowth    = 400
+	gcGrowth    = 100
 	gcMinGrowth = 64 << 20
 )
 
@@ -49,20 +50,17 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		return errors.Join(errUsage, err)
 	}
 	log := telemetry.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat)
-	switch {
-	case os.Getenv("GOGC") != "":
-		// The environment's setting wins.
-	case os.Getenv("GOMEMLIMIT") != "":
-		// The environment's limit wins; collections come by growth too.
-		debug.SetGCPercent(gcGrowth)
-	default:
+	if os.Getenv("GOGC") == "" {
 		// Bidding makes no garbage; the background loops (store polls,
 		// spend sync), scrapes and connection churn make a little. Every
 		// collection stops the world, which on busy shared cores can take
-		// a millisecond or more. A limit that follows the live heap makes
-		// collections as rare as GOGC 400 would, and ends the one GOGC
-		// forces every two minutes.
-		gctune.Start(gctune.Options{Growth: gcGrowth, MinGrowth: gcMinGrowth})
+		// a millisecond or more. A limit that follows the live heap keeps
+		// memory as GOGC 100 would, but for a small heap lets 64 MiB of
+		// garbage gather, and ends the collection GOGC forces every two
+		// minutes. GOMEMLIMIT, when set, is its ceiling; GOGC in the
+		// environment wins outright.
+		gctune.Start(gctune.Options{Growth: gcGrowth, MinGrowth: gcMinGrowth,
+			Ceiling: debug.SetMemoryLimit(-1)})
 	}
 	loops := runtime.GOMAXPROCS(0)
 	if os.Getenv("GOMAXPROCS") == "" {

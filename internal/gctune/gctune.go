@@ -25,10 +25,12 @@ import (
 
 // Options say how far the heap may grow past the live heap before the
 // next collection: Growth percent of the live heap, as GOGC's value, but
-// at least MinGrowth bytes.
+// at least MinGrowth bytes. The limit never goes above Ceiling bytes (a
+// container's memory, say); zero or less means no ceiling.
 type Options struct {
 	Growth    int
 	MinGrowth uint64
+	Ceiling   int64
 }
 
 // Samples the governor reads, in this order.
@@ -127,7 +129,11 @@ func (g *Governor) adjustLocked() {
 	live, total, released, free, objects := v[0], v[1], v[2], v[3], v[4]
 	// Free pages not yet given back count towards the limit, but the
 	// runtime gives them back as the limit nears: they are no overhead.
-	g.limit = int64(min(limitFor(live, total-released-free, objects, g.opt), math.MaxInt64))
+	ceiling := int64(math.MaxInt64)
+	if g.opt.Ceiling > 0 {
+		ceiling = g.opt.Ceiling
+	}
+	g.limit = int64(min(limitFor(live, total-released-free, objects, g.opt), uint64(ceiling)))
 	debug.SetMemoryLimit(g.limit)
 }
 

@@ -33,6 +33,23 @@ func TestLimitFor(t *testing.T) {
 	}
 }
 
+// TestGovernorCeiling checks that the limit stays at the ceiling when
+// the growth asked for would take it past.
+func TestGovernorCeiling(t *testing.T) {
+	const gib = 1 << 30
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	g := Start(Options{Growth: 100, MinGrowth: 2 * gib, Ceiling: gib})
+	defer g.Stop()
+	if l := g.Limit(); l != gib {
+		t.Errorf("limit %d MiB, want the ceiling, 1024 MiB", l>>20)
+	}
+	waitLimit(t, g, func(l int64) bool { return l == gib })
+	if l := debug.SetMemoryLimit(-1); l != gib {
+		t.Errorf("runtime's limit %d MiB, want 1024 MiB", l>>20)
+	}
+}
+
 // waitLimit collects until the governor's limit satisfies ok, and fails
 // after many collections.
 func waitLimit(t *testing.T, g *Governor, ok func(int64) bool) int64 {

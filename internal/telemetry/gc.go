@@ -15,6 +15,8 @@ const (
 	goroutineMetric = "/sched/goroutines:goroutines"
 	heapMetric      = "/memory/classes/heap/objects:bytes"
 	goalMetric      = "/gc/heap/goal:bytes"
+	liveMetric      = "/gc/heap/live:bytes"
+	limitMetric     = "/gc/gomemlimit:bytes"
 	mappedMetric    = "/memory/classes/total:bytes"
 )
 
@@ -37,13 +39,19 @@ var runtimeGauges = []struct {
 		"(runtime/metrics " + heapMetric + ").", heapMetric},
 	{"go_gc_heap_goal_bytes", "Heap size at which the next garbage collection is due " +
 		"(runtime/metrics " + goalMetric + ").", goalMetric},
+	{"go_gc_heap_live_bytes", "Bytes of heap objects the last garbage collection " +
+		"found live (runtime/metrics " + liveMetric + ").", liveMetric},
+	{"go_gc_memory_limit_bytes", "Memory limit of the Go runtime: GOMEMLIMIT, or the " +
+		"limit serve sets after each collection (runtime/metrics " + limitMetric + ").",
+		limitMetric},
 	{"go_memstats_sys_bytes", "Bytes of memory the Go runtime has mapped from the " +
 		"operating system (runtime/metrics " + mappedMetric + ").", mappedMetric},
 }
 
 var (
 	pauseDesc = desc{name: "nordbid_gc_pause_seconds",
-		help: "Stop-the-world pauses of the garbage collector (runtime/metrics " +
+		help: "Stop-the-world pauses of the garbage collector, two per collection " +
+			"(runtime/metrics " +
 			pauseMetric + ")."}
 	cycleDesc = desc{name: "nordbid_gc_cycles_total",
 		help: "Completed garbage collection cycles."}

@@ -256,7 +256,8 @@ func TestGCPauseHistogram(t *testing.T) {
 			fams["nordbid_gc_cycles_total"].typ)
 	}
 	for _, name := range []string{"go_goroutines", "go_memstats_heap_alloc_bytes",
-		"go_gc_heap_goal_bytes", "go_memstats_sys_bytes"} {
+		"go_gc_heap_goal_bytes", "go_gc_heap_live_bytes", "go_gc_memory_limit_bytes",
+		"go_memstats_sys_bytes"} {
 		if s := value(t, fams, name, name); s.value <= 0 || fams[name].typ != "gauge" {
 			t.Errorf("%s = %v (%s), want a positive gauge", name, s.value, fams[name].typ)
 		}
