@@ -871,13 +871,22 @@ nothing (`TestCollectorAllocatesNothing`). And `serve` turns GOGC off
 and, after each collection, sets the memory limit to the memory in use
 besides heap objects, plus the live heap, plus room for the heap to
 grow by four times the live heap or 64 MiB, whichever is more
-(internal/gctune): a collection comes only when that room is used up,
+(internal/gctune; once the live heap since, see below): a collection comes only when that room is used up,
 and the one forced every two minutes, which needs GOGC on, is gone. The
 same scenario at 20,000 req/s for 300 s (09:18 UTC, 6243271, gctrace)
 had no collection after start-up; the heap grew from 3.5 to 5.9 MB
 (`go_memstats_heap_alloc_bytes` before and after), about 8 KB a second,
 so at that rate the next one is due after about two hours. What is
 left is garbage of the admin listener's scrapes and of the store polls.
+
+The room was four times the live heap at first, as GOGC 400 had been;
+with 100,000 campaigns that let resident memory reach 2 to 3 GB after a
+few campaign changes (a newcomer's try, 10:25 UTC), because a collection
+during an index rebuild finds the old and the new index both live and
+the limit is set from that. Room of once the live heap, as GOGC 100,
+and still at least 64 MiB: the same changes settle at about 1.1 GB
+(360 MB after start-up), and with the demo data or 1,000 campaigns,
+whose heap is a few MB, nothing changes, since the 64 MiB decide.
 
 **Where the time goes now.** A 20 s CPU profile of nordbid alone at
 20,800 req/s over 1,000 connections (`serve --pprof`,
