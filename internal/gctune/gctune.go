@@ -57,7 +57,9 @@ type Governor struct {
 }
 
 // Start turns GOGC off and sets the memory limit from the live heap of
-// the last collection, then again after every collection until Stop.
+// the last collection, then again after every collection until Stop. On
+// a runtime that does not report the figures it needs, it changes
+// nothing.
 func Start(o Options) *Governor {
 	g := &Governor{opt: o, samples: make([]metrics.Sample, len(sampleNames))}
 	for i, name := range sampleNames {
@@ -65,8 +67,11 @@ func Start(o Options) *Governor {
 	}
 	g.prevLimit = debug.SetMemoryLimit(-1)
 	g.mu.Lock()
-	g.adjustLocked()
-	g.mu.Unlock()
+	defer g.mu.Unlock()
+	if !g.adjustLocked() {
+		g.stopped = true
+		return g
+	}
 	// The limit is in place before GOGC goes off, so that the heap is
 	// never without a bound.
 	g.prevPercent = debug.SetGCPercent(-1)
@@ -99,12 +104,13 @@ func (g *Governor) Stop() {
 // so that the allocator does not batch it with other small objects.
 type sentinel struct{ _ *int }
 
-// arm has the next collection call adjust and arm again.
+// arm has the next collection call collected.
 func (g *Governor) arm() {
 	runtime.AddCleanup(new(sentinel), (*Governor).collected, g)
 }
 
-// collected runs after each collection.
+// collected runs after each collection: it sets the limit and arms
+// again.
 func (g *Governor) collected() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -116,13 +122,14 @@ func (g *Governor) collected() {
 }
 
 // adjustLocked sets the memory limit from the figures of the last
-// collection. g.mu must be held.
-func (g *Governor) adjustLocked() {
+// collection and reports whether the runtime gave them. g.mu must be
+// held.
+func (g *Governor) adjustLocked() bool {
 	metrics.Read(g.samples)
 	var v [len(sampleNames)]uint64
 	for i, s := range g.samples {
 		if s.Value.Kind() != metrics.KindUint64 {
-			return // a runtime without the figure: leave the limit alone
+			return false
 		}
 		v[i] = s.Value.Uint64()
 	}
@@ -135,6 +142,7 @@ func (g *Governor) adjustLocked() {
 	}
 	g.limit = int64(min(limitFor(live, total-released-free, objects, g.opt), uint64(ceiling)))
 	debug.SetMemoryLimit(g.limit)
+	return true
 }
 
 // limitFor is the memory limit that lets the heap grow as o allows past
