@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -19,11 +20,14 @@ func TestServeCollectsByLiveHeap(t *testing.T) {
 		name, env, value string
 		wantRoom         bool    // 48 MiB or more between heap and goal
 		wantLimit        float64 // the runtime's limit; 0: below 1 GiB
+		wantLog          string  // the start-up message on the collector
 	}{
-		{"default", "", "", true, 0},
-		{"GOGC set", "GOGC", "100", false, math.MaxInt64},
-		{"GOMEMLIMIT above the heap's room", "GOMEMLIMIT", "1GiB", true, 0},
-		{"GOMEMLIMIT below the heap's room", "GOMEMLIMIT", "40MiB", false, 40 * mib},
+		{"default", "", "", true, 0, followsMsg},
+		{"GOGC set", "GOGC", "100", false, math.MaxInt64,
+			"garbage collector: GOGC from the environment"},
+		{"GOMEMLIMIT above the heap's room", "GOMEMLIMIT", "1GiB", true, 0, cappedMsg},
+		{"GOMEMLIMIT below the heap's room", "GOMEMLIMIT", "40MiB", false, 40 * mib,
+			cappedMsg},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -33,6 +37,9 @@ func TestServeCollectsByLiveHeap(t *testing.T) {
 				t.Setenv(tt.env, tt.value)
 			}
 			p := startProcess(t, bin, "--demo", "--data", t.TempDir())
+			if !slices.Contains(p.startLog, tt.wantLog) {
+				t.Errorf("start-up log %q lacks %q", p.startLog, tt.wantLog)
+			}
 			heap := gauge(t, p, "go_memstats_heap_alloc_bytes")
 			goal := gauge(t, p, "go_gc_heap_goal_bytes")
 			// The runtime keeps a few percent of a limit in reserve.
@@ -50,6 +57,12 @@ func TestServeCollectsByLiveHeap(t *testing.T) {
 		})
 	}
 }
+
+// The start-up messages on a collector run by a limit.
+const (
+	followsMsg = "garbage collector: memory limit follows the live heap"
+	cappedMsg  = followsMsg + ", capped by GOMEMLIMIT"
+)
 
 // gauge reads one unlabelled gauge from p's /metrics.
 func gauge(t *testing.T, p *process, name string) float64 {

@@ -19,6 +19,8 @@ import (
 type process struct {
 	cmd *exec.Cmd
 	*node
+	// startLog holds the messages it logged up to "serving".
+	startLog []string
 }
 
 // buildBinary builds nordbid once for the test.
@@ -50,21 +52,30 @@ func startProcess(t *testing.T, bin string, args ...string) *process {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addrs := make(chan [2]string, 1)
+	type started struct {
+		bid, admin string
+		log        []string
+	}
+	ready := make(chan started, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
+		var msgs []string
 		for sc.Scan() {
 			var line struct{ Msg, Bid, Admin string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "serving" {
-				addrs <- [2]string{line.Bid, line.Admin}
+			if json.Unmarshal(sc.Bytes(), &line) != nil {
+				continue
 			}
+			if line.Msg == "serving" {
+				ready <- started{line.Bid, line.Admin, msgs}
+			}
+			msgs = append(msgs, line.Msg)
 		}
 		io.Copy(io.Discard, out)
 	}()
 	select {
-	case a := <-addrs:
-		return &process{cmd: cmd,
-			node: &node{bid: "http://" + a[0], admin: "http://" + a[1]}}
+	case s := <-ready:
+		return &process{cmd: cmd, startLog: s.log,
+			node: &node{bid: "http://" + s.bid, admin: "http://" + s.admin}}
 	case <-time.After(30 * time.Second):
 		t.Fatal("nordbid did not listen within 30 s")
 	}

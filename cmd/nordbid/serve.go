@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -59,8 +60,17 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		// garbage gather, and ends the collection GOGC forces every two
 		// minutes. GOMEMLIMIT, when set, is its ceiling; GOGC in the
 		// environment wins outright.
+		ceiling := debug.SetMemoryLimit(-1)
 		gctune.Start(gctune.Options{Growth: gcGrowth, MinGrowth: gcMinGrowth,
-			Ceiling: debug.SetMemoryLimit(-1)})
+			Ceiling: ceiling})
+		if ceiling == math.MaxInt64 {
+			log.Info("garbage collector: memory limit follows the live heap")
+		} else {
+			log.Info("garbage collector: memory limit follows the live heap, "+
+				"capped by GOMEMLIMIT", "ceiling_bytes", ceiling)
+		}
+	} else {
+		log.Info("garbage collector: GOGC from the environment", "GOGC", os.Getenv("GOGC"))
 	}
 	loops := runtime.GOMAXPROCS(0)
 	if os.Getenv("GOMAXPROCS") == "" {

@@ -50,8 +50,8 @@ var runtimeGauges = []struct {
 
 var (
 	pauseDesc = desc{name: "nordbid_gc_pause_seconds",
-		help: "Stop-the-world pauses of the garbage collector, two per collection " +
-			"(runtime/metrics " +
+		help: "Stop-the-world pauses of the garbage collector, two per collection; " +
+			"the sum is estimated from bucket midpoints (runtime/metrics " +
 			pauseMetric + ")."}
 	cycleDesc = desc{name: "nordbid_gc_cycles_total",
 		help: "Completed garbage collection cycles."}
