@@ -52,7 +52,7 @@ func newCollector(fsys fs.FS, procs func() int) *Collector {
 		stat:   procFile{fsys: fsys, name: pathStat},
 		limits: procFile{fsys: fsys, name: pathLimits},
 	}
-	if t, err := readCPUTimes(fsys); err == nil {
+	if t, err := c.cpuTimes(); err == nil {
 		c.prev, c.hasPrev = t, true
 	}
 	return c
@@ -102,11 +102,7 @@ func (c *Collector) nofileGauge() (float64, bool) {
 func (c *Collector) steal() (float64, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	b, err := c.stat.read()
-	if err != nil {
-		return 0, err
-	}
-	cur, err := parseCPUTimes(b)
+	cur, err := c.cpuTimes()
 	if err != nil {
 		return 0, err
 	}
@@ -124,10 +120,20 @@ func (c *Collector) steal() (float64, error) {
 	return c.ratio, nil
 }
 
+// cpuTimes reads the CPU counters of /proc/stat. c.mu must be held, or c
+// not yet shared.
+func (c *Collector) cpuTimes() (cpuTimes, error) {
+	b, err := c.stat.read()
+	if err != nil {
+		return cpuTimes{}, err
+	}
+	return parseCPUTimes(b)
+}
+
 // procFile reads one small kernel file again and again into a buffer it
-// keeps. It keeps the file open too, where the file system lets it read
-// at an offset: the kernel makes a /proc file's content anew at each
-// read from its start, so a read opens nothing and allocates nothing.
+// keeps, through a file it keeps open and reads at offset 0: the kernel
+// makes a /proc file's content anew at each read from its start, so a
+// read opens nothing and allocates nothing.
 type procFile struct {
 	fsys fs.FS
 	name string
@@ -147,7 +153,7 @@ func (p *procFile) read() ([]byte, error) {
 	ra, ok := p.f.(io.ReaderAt)
 	if !ok {
 		p.close()
-		return fs.ReadFile(p.fsys, p.name)
+		return nil, fmt.Errorf("%s: cannot be read at an offset", p.name)
 	}
 	if p.buf == nil {
 		p.buf = make([]byte, 4<<10)
