@@ -42,6 +42,29 @@ const (
 	gcMinGrowth = 64 << 20
 )
 
+// tuneGC sets how the garbage collector runs and logs it. Bidding makes
+// no garbage; the background loops (store polls, spend sync), scrapes and
+// connection churn make a little. Every collection stops the world, which
+// on busy shared cores can take a millisecond or more. A limit that
+// follows the live heap keeps memory as GOGC 100 would, but for a small
+// heap lets 64 MiB of garbage gather, and ends the collection GOGC forces
+// every two minutes. GOMEMLIMIT, when set, is its ceiling; GOGC in the
+// environment wins outright.
+func tuneGC(log *slog.Logger) {
+	if gogc := os.Getenv("GOGC"); gogc != "" {
+		log.Info("garbage collector: GOGC from the environment", "GOGC", gogc)
+		return
+	}
+	ceiling := debug.SetMemoryLimit(-1)
+	gctune.Start(gctune.Options{Growth: gcGrowth, MinGrowth: gcMinGrowth, Ceiling: ceiling})
+	if ceiling == math.MaxInt64 {
+		log.Info("garbage collector: memory limit follows the live heap")
+		return
+	}
+	log.Info("garbage collector: memory limit follows the live heap, capped by GOMEMLIMIT",
+		"ceiling_bytes", ceiling)
+}
+
 func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 	cfg, err := config.Load("serve", args, os.Getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -51,27 +74,7 @@ func runServe(ctx context.Context, args []string, _, stderr io.Writer) error {
 		return errors.Join(errUsage, err)
 	}
 	log := telemetry.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat)
-	if os.Getenv("GOGC") == "" {
-		// Bidding makes no garbage; the background loops (store polls,
-		// spend sync), scrapes and connection churn make a little. Every
-		// collection stops the world, which on busy shared cores can take
-		// a millisecond or more. A limit that follows the live heap keeps
-		// memory as GOGC 100 would, but for a small heap lets 64 MiB of
-		// garbage gather, and ends the collection GOGC forces every two
-		// minutes. GOMEMLIMIT, when set, is its ceiling; GOGC in the
-		// environment wins outright.
-		ceiling := debug.SetMemoryLimit(-1)
-		gctune.Start(gctune.Options{Growth: gcGrowth, MinGrowth: gcMinGrowth,
-			Ceiling: ceiling})
-		if ceiling == math.MaxInt64 {
-			log.Info("garbage collector: memory limit follows the live heap")
-		} else {
-			log.Info("garbage collector: memory limit follows the live heap, "+
-				"capped by GOMEMLIMIT", "ceiling_bytes", ceiling)
-		}
-	} else {
-		log.Info("garbage collector: GOGC from the environment", "GOGC", os.Getenv("GOGC"))
-	}
+	tuneGC(log)
 	loops := runtime.GOMAXPROCS(0)
 	if os.Getenv("GOMAXPROCS") == "" {
 		// The bid listener runs one event loop per CPU the runtime found
